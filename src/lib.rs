@@ -1,0 +1,9 @@
+//! tenantguard: proves, or disproves, that the tenants of an account-per-tenant AWS
+//! Organization stay isolated from one another.
+//!
+//! The flow is one-way: `inventory` (what was collected) and `policy` (IAM semantics) know
+//! nothing of tenants; `tenants` maps accounts to owners; `rules` judge; `evaluate` runs them;
+//! `report` renders findings; `cli` ties it together and maps outcomes to exit codes.
+
+pub mod inventory;
+pub mod policy;

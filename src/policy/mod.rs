@@ -1,0 +1,14 @@
+//! IAM policy documents: reading them, and resolving who they trust.
+//!
+//! This module knows IAM and nothing of tenants: it turns a document into grants to
+//! [`Trustee`]s. Whether a trustee is another tenant is decided in `tenants` and the rules.
+
+pub mod condition;
+pub mod document;
+pub mod pattern;
+pub mod principal;
+pub mod trust;
+
+pub use document::PolicyError;
+pub use principal::{Trustee, Unresolved};
+pub use trust::{Grant, TrustAnalysis, analyse};
