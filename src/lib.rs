@@ -7,3 +7,11 @@
 
 pub mod inventory;
 pub mod policy;
+pub mod config;
+pub mod evaluate;
+pub mod finding;
+pub mod orgtree;
+pub mod rules;
+pub mod severity;
+pub mod tenants;
+pub mod triage;

@@ -1,0 +1,387 @@
+//! `tenantguard.toml`: who the tenants are, which accounts the business runs, whom it
+//! trusts on purpose, and which findings it has accepted.
+//!
+//! The file is parsed into [`RawConfig`] (shape), then validated into [`Config`] (meaning);
+//! every error names the file and the field.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::policy::pattern;
+use crate::policy::principal::is_account_id;
+use crate::severity::Severity;
+
+/// A configuration that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration `{path}`: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration `{path}`{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Parse {
+        path: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("invalid configuration `{path}`: `{field}`: {message}")]
+    Field {
+        path: String,
+        field: String,
+        message: String,
+    },
+}
+
+/// The file as written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default)]
+    pub organization: OrganizationSection,
+    #[serde(default)]
+    pub tenants: TenantsSection,
+    #[serde(default)]
+    pub platform: PlatformSection,
+    /// Vendors allowed to assume roles, and the conditions they must carry.
+    #[serde(default)]
+    pub third_parties: Vec<ThirdParty>,
+    /// SCPs (by name or `p-...` id) that must be in effect for every tenant account.
+    #[serde(default)]
+    pub required_scps: Vec<String>,
+    /// Approved design exceptions: findings they match are kept but marked and not counted.
+    #[serde(default)]
+    pub exceptions: Vec<Exception>,
+    #[serde(default)]
+    pub rules: RulesSection,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationSection {
+    /// The expected organization id (`o-...`); an inventory of another organization is refused.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// How accounts map to tenants. Precedence: `accounts` over `ous` over `tag_key`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TenantsSection {
+    /// An account tag whose value is the tenant's name.
+    #[serde(default)]
+    pub tag_key: Option<String>,
+    /// OU → tenant, the OU named by id (`ou-...`) or by its path of names from the root
+    /// (`Tenants/Acme`). Every account under the OU belongs to the tenant; the deepest
+    /// mapped OU on an account's path wins.
+    #[serde(default)]
+    pub ous: BTreeMap<String, String>,
+    /// Account id → tenant.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformSection {
+    /// Account id → what it does for the platform. The organization's management account
+    /// is always a platform account.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, PlatformRole>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlatformRole {
+    Management,
+    SharedServices,
+    Security,
+    Logging,
+    Network,
+    Other,
+}
+
+impl PlatformRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformRole::Management => "management",
+            PlatformRole::SharedServices => "shared-services",
+            PlatformRole::Security => "security",
+            PlatformRole::Logging => "logging",
+            PlatformRole::Network => "network",
+            PlatformRole::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThirdParty {
+    pub name: String,
+    pub accounts: Vec<String>,
+    /// Condition keys every trust statement admitting this vendor must require.
+    #[serde(default = "default_required_conditions")]
+    pub require_conditions: Vec<String>,
+}
+
+fn default_required_conditions() -> Vec<String> {
+    vec!["sts:ExternalId".to_owned()]
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    /// The rule id it applies to.
+    pub rule: String,
+    /// The finding's resource: its ARN or id (the part after the last `/`); `*` and `?`
+    /// are wildcards.
+    pub resource: String,
+    /// Only findings whose counterpart is this account id or tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterpart: Option<String>,
+    /// Only findings of this tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    pub owner: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSection {
+    /// Rule ids not to report.
+    #[serde(default)]
+    pub disabled: Vec<String>,
+    /// Rule id → severity, replacing the rule's default.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// A configuration whose every field was checked.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub organization_id: Option<String>,
+    pub tenants: TenantsSection,
+    pub platform: BTreeMap<String, PlatformRole>,
+    pub third_parties: Vec<ThirdParty>,
+    pub required_scps: Vec<String>,
+    pub exceptions: Vec<Exception>,
+    pub disabled: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl Config {
+    pub fn load(path: &Path, known_rules: &[&str]) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::parse(&text, &shown, known_rules)
+    }
+
+    pub fn parse(text: &str, shown: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: shown.to_owned(),
+            line: e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            message: e.message().trim().replace('\n', " "),
+        })?;
+        validate(raw, shown, known_rules)
+    }
+}
+
+fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {
+    let error = |field: String, message: String| ConfigError::Field {
+        path: shown.to_owned(),
+        field,
+        message,
+    };
+    let account = |field: String, id: &str| {
+        if is_account_id(id) {
+            Ok(())
+        } else {
+            Err(error(
+                field,
+                format!("`{id}` is not a 12-digit account id (write it as a quoted string)"),
+            ))
+        }
+    };
+    let named = |field: String, name: &str| {
+        if name.trim().is_empty() {
+            Err(error(field, "must not be empty".to_owned()))
+        } else {
+            Ok(())
+        }
+    };
+    let rule = |field: String, id: &str| {
+        if known_rules.contains(&id) {
+            Ok(())
+        } else {
+            Err(error(
+                field,
+                format!("unknown rule `{id}` (`tenantguard rules` lists them)"),
+            ))
+        }
+    };
+
+    if let Some(id) = &raw.organization.id
+        && !(id.starts_with("o-") && id.len() > 2)
+    {
+        return Err(error(
+            "organization.id".into(),
+            format!("`{id}` is not an organization id (`o-...`)"),
+        ));
+    }
+    if let Some(key) = &raw.tenants.tag_key {
+        named("tenants.tag_key".into(), key)?;
+    }
+    for (ou, tenant) in &raw.tenants.ous {
+        named(format!("tenants.ous.\"{ou}\""), tenant)?;
+        named(format!("tenants.ous.\"{ou}\""), ou)?;
+    }
+    for (id, tenant) in &raw.tenants.accounts {
+        account(format!("tenants.accounts.\"{id}\""), id)?;
+        named(format!("tenants.accounts.\"{id}\""), tenant)?;
+    }
+    for id in raw.platform.accounts.keys() {
+        account(format!("platform.accounts.\"{id}\""), id)?;
+        if let Some(tenant) = raw.tenants.accounts.get(id) {
+            return Err(error(
+                format!("platform.accounts.\"{id}\""),
+                format!("account is also mapped to tenant `{tenant}` in `tenants.accounts`"),
+            ));
+        }
+    }
+    for (i, vendor) in raw.third_parties.iter().enumerate() {
+        named(format!("third_parties[{i}].name"), &vendor.name)?;
+        if vendor.accounts.is_empty() {
+            return Err(error(
+                format!("third_parties[{i}].accounts"),
+                "must list at least one account".into(),
+            ));
+        }
+        for id in &vendor.accounts {
+            account(format!("third_parties[{i}].accounts"), id)?;
+            if raw.tenants.accounts.contains_key(id) || raw.platform.accounts.contains_key(id) {
+                return Err(error(
+                    format!("third_parties[{i}].accounts"),
+                    format!("`{id}` is also a tenant or platform account"),
+                ));
+            }
+        }
+    }
+    for (i, scp) in raw.required_scps.iter().enumerate() {
+        named(format!("required_scps[{i}]"), scp)?;
+    }
+    for (i, e) in raw.exceptions.iter().enumerate() {
+        rule(format!("exceptions[{i}].rule"), &e.rule)?;
+        named(format!("exceptions[{i}].resource"), &e.resource)?;
+        named(format!("exceptions[{i}].owner"), &e.owner)?;
+        named(format!("exceptions[{i}].reason"), &e.reason)?;
+        if e.rule == NEVER_SILENCED {
+            return Err(error(
+                format!("exceptions[{i}].rule"),
+                format!("`{NEVER_SILENCED}` cannot be excepted: an account that was not read is never clean"),
+            ));
+        }
+    }
+    for (i, id) in raw.rules.disabled.iter().enumerate() {
+        rule(format!("rules.disabled[{i}]"), id)?;
+        if id == NEVER_SILENCED {
+            return Err(error(
+                format!("rules.disabled[{i}]"),
+                format!("`{NEVER_SILENCED}` cannot be disabled: an account that was not read is never clean"),
+            ));
+        }
+    }
+    for id in raw.rules.severity.keys() {
+        rule(format!("rules.severity.\"{id}\""), id)?;
+    }
+    Ok(Config {
+        organization_id: raw.organization.id,
+        tenants: raw.tenants,
+        platform: raw.platform.accounts,
+        third_parties: raw.third_parties,
+        required_scps: raw.required_scps,
+        exceptions: raw.exceptions,
+        disabled: raw.rules.disabled,
+        severity: raw.rules.severity,
+    })
+}
+
+/// The rule that reports unread accounts: no configuration may hide it.
+const NEVER_SILENCED: &str = "not-scanned";
+
+impl Exception {
+    /// Whether the exception covers a finding of `rule` on `resource`.
+    pub fn matches(
+        &self,
+        rule: &str,
+        resource: &str,
+        tenant: Option<&str>,
+        counterparts: &[&str],
+    ) -> bool {
+        let id = resource.rsplit('/').next().unwrap_or(resource);
+        self.rule == rule
+            && (pattern::matches(&self.resource, resource) || pattern::matches(&self.resource, id))
+            && self.tenant.as_deref().is_none_or(|t| Some(t) == tenant)
+            && self
+                .counterpart
+                .as_deref()
+                .is_none_or(|c| counterparts.contains(&c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &[&str] = &["cross-tenant-trust", "not-scanned"];
+
+    fn err(text: &str) -> String {
+        Config::parse(text, "t.toml", RULES).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_file_and_field() {
+        assert_eq!(
+            err("[tenants.accounts]\n\"12345\" = \"acme\"\n"),
+            "invalid configuration `t.toml`: `tenants.accounts.\"12345\"`: `12345` is not a 12-digit account id (write it as a quoted string)"
+        );
+        assert!(err("[tenants]\ntag = \"x\"\n").starts_with("invalid configuration `t.toml` line 2: unknown field `tag`"));
+        assert_eq!(
+            err("[rules]\ndisabled = [\"nope\"]\n"),
+            "invalid configuration `t.toml`: `rules.disabled[0]`: unknown rule `nope` (`tenantguard rules` lists them)"
+        );
+        assert!(err("[rules]\ndisabled = [\"not-scanned\"]\n").contains("cannot be disabled"));
+        assert!(
+            err("[[exceptions]]\nrule = \"cross-tenant-trust\"\nresource = \"x\"\nowner = \"\"\nreason = \"r\"\n")
+                .contains("`exceptions[0].owner`: must not be empty")
+        );
+        assert!(
+            err("[platform.accounts]\n\"111111111111\" = \"security\"\n[tenants.accounts]\n\"111111111111\" = \"acme\"\n")
+                .contains("also mapped to tenant `acme`")
+        );
+        assert!(err("[rules.severity]\n\"cross-tenant-trust\" = \"urgent\"\n").contains("line 2"));
+    }
+
+    #[test]
+    fn defaults_and_exception_matching() {
+        let c = Config::parse(
+            "[[third_parties]]\nname = \"v\"\naccounts = [\"999999999999\"]\n[[exceptions]]\nrule = \"cross-tenant-trust\"\nresource = \"pcx-1*\"\ncounterpart = \"beta\"\nowner = \"o\"\nreason = \"r\"\n",
+            "t.toml",
+            RULES,
+        )
+        .unwrap();
+        assert_eq!(c.third_parties[0].require_conditions, ["sts:ExternalId"]);
+        let e = &c.exceptions[0];
+        assert!(e.matches("cross-tenant-trust", "arn:aws:ec2:eu-west-1:111111111111:vpc-peering-connection/pcx-12", None, &["beta"]));
+        assert!(!e.matches("cross-tenant-trust", "arn:aws:ec2:eu-west-1:111111111111:vpc-peering-connection/pcx-12", None, &["gamma"]));
+        assert!(!e.matches("not-scanned", "pcx-12", None, &["beta"]));
+    }
+}

@@ -1,0 +1,145 @@
+//! Runs every rule over an inventory: a pure function of inventory and configuration,
+//! parallel across accounts, with sorted output so two runs print the same bytes.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::inventory::{AccountStatus, Inventory};
+use crate::policy;
+use crate::rules::{AccountView, Context, REGISTRY};
+use crate::tenants::{Owner, TenantMap};
+use crate::triage;
+
+/// The outcome of one evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub organization_id: String,
+    pub findings: Vec<Finding>,
+    pub coverage: Vec<AccountCoverage>,
+}
+
+/// Whether an account was judged at all: coverage is a result, not an assumption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountCoverage {
+    pub account: String,
+    pub owner: Owner,
+    pub state: CoverageState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageState {
+    /// Every configured region and the account-wide data were read.
+    Complete,
+    /// Some regions were not read.
+    Partial,
+    /// Nothing of the account was read.
+    NotScanned,
+    /// Suspended or closing: not expected to be read.
+    Inactive,
+}
+
+impl Evaluation {
+    /// A scan is complete when nothing the scan should have read is missing.
+    pub fn complete(&self) -> bool {
+        !self.findings.iter().any(|f| f.rule == crate::rules::NOT_SCANNED)
+    }
+}
+
+pub fn evaluate(inventory: &Inventory, config: &Config) -> Evaluation {
+    let tenants = TenantMap::new(&inventory.organization, config);
+    let cx = Context {
+        inventory,
+        tenants: &tenants,
+        config,
+    };
+    let mut findings: Vec<Finding> = inventory
+        .accounts
+        .par_iter()
+        .flat_map_iter(|account| {
+            let view = AccountView {
+                inventory: account,
+                owner: tenants.owner(&account.account_id),
+                roles: account
+                    .roles
+                    .iter()
+                    .map(|role| (role, policy::analyse(&role.trust_policy)))
+                    .collect(),
+            };
+            let mut out = Vec::new();
+            for rule in REGISTRY.iter() {
+                rule.check_account(&cx, &view, &mut out);
+            }
+            out
+        })
+        .collect();
+    for rule in REGISTRY.iter() {
+        rule.check_organization(&cx, &mut findings);
+    }
+    let findings = triage::triage(merge_duplicates(findings), config);
+    let coverage = coverage(inventory, &tenants, &findings);
+    Evaluation {
+        organization_id: inventory.organization.id.clone(),
+        findings,
+        coverage,
+    }
+}
+
+/// One finding per fingerprint: a role that trusts the same account in two statements is one
+/// finding quoting both.
+fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut by_fingerprint: BTreeMap<String, Finding> = BTreeMap::new();
+    for f in findings {
+        match by_fingerprint.get_mut(&f.fingerprint) {
+            Some(seen) => {
+                for e in f.evidence {
+                    if !seen.evidence.contains(&e) {
+                        seen.evidence.push(e);
+                    }
+                }
+            }
+            None => {
+                by_fingerprint.insert(f.fingerprint.clone(), f);
+            }
+        }
+    }
+    by_fingerprint.into_values().collect()
+}
+
+fn coverage(inventory: &Inventory, tenants: &TenantMap<'_>, findings: &[Finding]) -> Vec<AccountCoverage> {
+    let mut missed: BTreeMap<&str, bool> = BTreeMap::new(); // account -> whole account missed
+    for f in findings.iter().filter(|f| f.rule == crate::rules::NOT_SCANNED) {
+        let whole = f.region == "global";
+        let entry = missed.entry(f.account.as_str()).or_insert(false);
+        *entry |= whole;
+    }
+    let org_failed = inventory.organization.status.failure().is_some();
+    let mut out: Vec<AccountCoverage> = inventory
+        .organization
+        .accounts
+        .iter()
+        .map(|a| {
+            let state = if a.status != AccountStatus::Active {
+                CoverageState::Inactive
+            } else {
+                match missed.get(a.id.as_str()) {
+                    Some(true) => CoverageState::NotScanned,
+                    Some(false) => CoverageState::Partial,
+                    None if org_failed => CoverageState::Partial,
+                    None => CoverageState::Complete,
+                }
+            };
+            AccountCoverage {
+                account: a.id.clone(),
+                owner: tenants.owner(&a.id),
+                state,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.account.cmp(&b.account));
+    out
+}

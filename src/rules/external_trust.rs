@@ -1,0 +1,66 @@
+//! A role an account outside the organization can assume, unless it is an allowed third party
+//! whose trust statement carries every condition the configuration requires of it.
+
+use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
+use crate::finding::{Counterpart, Finding};
+use crate::tenants::{Owner, Reach};
+
+pub struct ExternalTrust;
+
+impl Rule for ExternalTrust {
+    fn doc(&self) -> &'static RuleDoc {
+        rule_doc!("external-trust")
+    }
+
+    fn check_account(&self, cx: &Context<'_>, view: &AccountView<'_>, out: &mut Vec<Finding>) {
+        trust::each_grant(cx, view, |role, analysis, grant, reach| {
+            let subject = || trust::role_subject(view, role);
+            let evidence = || trust::evidence(role, analysis, grant);
+            let role_of = format!("role `{}` of {}", role.name, trust::owner_phrase(cx, view));
+            if let Reach::OtherOrganization(org) = &reach {
+                let message = format!("{role_of} can be assumed by every account of organization `{org}`");
+                out.push(
+                    Finding::new(self.doc(), subject(), message, evidence()).with_counterpart(Counterpart {
+                        account: None,
+                        tenant: None,
+                        description: format!("organization {org}"),
+                    }),
+                );
+                return;
+            }
+            let Reach::Accounts(accounts) = &reach else {
+                return;
+            };
+            for account in accounts {
+                let message = match cx.tenants.owner(account) {
+                    Owner::External => format!(
+                        "{role_of} can be assumed by {}, which is neither in the organization nor an allowed third party",
+                        cx.tenants.describe(account)
+                    ),
+                    Owner::ThirdParty(i) => {
+                        let vendor = cx.tenants.third_party(i);
+                        let missing: Vec<&str> = vendor
+                            .require_conditions
+                            .iter()
+                            .filter(|key| !grant.requires(key))
+                            .map(String::as_str)
+                            .collect();
+                        if missing.is_empty() {
+                            continue;
+                        }
+                        format!(
+                            "{role_of} trusts third party `{}` ({account}) without requiring {}",
+                            vendor.name,
+                            missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                    _ => continue,
+                };
+                out.push(
+                    Finding::new(self.doc(), subject(), message, evidence())
+                        .with_counterpart(trust::account_counterpart(cx, account)),
+                );
+            }
+        });
+    }
+}

@@ -1,0 +1,208 @@
+//! The isolation rules: one file each, an explicit registry, and their documentation.
+//!
+//! A rule's documentation lives in `rules/<id>.toml` at the repository root, written once and
+//! read by `explain`, by the SARIF rule `help`, and by the README's rule table. A rule reads
+//! the inventory through [`Context`] and reports through [`Finding::new`]; it never does I/O
+//! and never sees command-line flags.
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::inventory::{AccountInventory, Inventory, Role};
+use crate::policy::{PolicyError, TrustAnalysis};
+use crate::severity::Severity;
+use crate::tenants::{Owner, TenantMap};
+
+mod cross_tenant_peering;
+mod cross_tenant_trust;
+mod external_peering;
+mod external_trust;
+mod not_scanned;
+mod organization_wide_trust;
+mod peering;
+mod platform_trusts_tenant;
+mod required_scp_missing;
+mod trust;
+mod unmapped_account;
+mod unreadable_policy;
+mod unresolved_principal;
+mod unused_exception;
+mod wildcard_trust;
+
+pub use unused_exception::UnusedException;
+
+/// The id of the rule that reports what could not be read; it makes a scan incomplete.
+pub const NOT_SCANNED: &str = "not-scanned";
+
+/// A rule's documentation, as written in `rules/<id>.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    /// One sentence: what the rule finds.
+    pub summary: String,
+    /// Why it matters.
+    pub rationale: String,
+    /// What to do about it.
+    pub remediation: String,
+    pub references: Vec<String>,
+}
+
+impl RuleDoc {
+    /// Parses a rule's documentation file; they are compiled in, and a test parses every one.
+    pub fn parse(text: &str) -> RuleDoc {
+        toml::from_str(text).unwrap_or_else(|e| panic!("rule documentation does not parse: {e}"))
+    }
+
+    /// The documentation as Markdown: `explain` prints it, SARIF carries it as `help`.
+    pub fn markdown(&self) -> String {
+        let mut out = format!(
+            "# {}: {}\n\nSeverity: **{}**\n\n{}\n\n## Why it matters\n\n{}\n\n## What to do\n\n{}\n",
+            self.id,
+            self.title,
+            self.severity,
+            self.summary.trim(),
+            self.rationale.trim(),
+            self.remediation.trim()
+        );
+        if !self.references.is_empty() {
+            out.push_str("\n## References\n\n");
+            for r in &self.references {
+                out.push_str(&format!("- <{r}>\n"));
+            }
+        }
+        out
+    }
+
+    /// The same documentation as plain text.
+    pub fn text(&self) -> String {
+        format!(
+            "{}: {}\nSeverity: {}\n\n{}\n\nWhy it matters:\n{}\n\nWhat to do:\n{}\n\nReferences:\n{}\n",
+            self.id,
+            self.title,
+            self.severity,
+            self.summary.trim(),
+            self.rationale.trim(),
+            self.remediation.trim(),
+            self.references
+                .iter()
+                .map(|r| format!("  {r}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    }
+}
+
+/// Declares a rule's documentation, read from `rules/<id>.toml`.
+macro_rules! rule_doc {
+    ($id:literal) => {{
+        static DOC: std::sync::LazyLock<$crate::rules::RuleDoc> = std::sync::LazyLock::new(|| {
+            $crate::rules::RuleDoc::parse(include_str!(concat!("../../rules/", $id, ".toml")))
+        });
+        &DOC
+    }};
+}
+pub(crate) use rule_doc;
+
+/// What every rule sees of the scan.
+pub struct Context<'a> {
+    pub inventory: &'a Inventory,
+    pub tenants: &'a TenantMap<'a>,
+    pub config: &'a Config,
+}
+
+/// One account, with its trust policies analysed once for all rules.
+pub struct AccountView<'a> {
+    pub inventory: &'a AccountInventory,
+    pub owner: Owner,
+    pub roles: Vec<(&'a Role, Result<TrustAnalysis, PolicyError>)>,
+}
+
+pub trait Rule: Send + Sync {
+    fn doc(&self) -> &'static RuleDoc;
+
+    /// Checks one account. Rules that look at one account at a time override this; it runs
+    /// in parallel across accounts.
+    fn check_account(&self, _cx: &Context<'_>, _account: &AccountView<'_>, _out: &mut Vec<Finding>) {}
+
+    /// Checks what spans accounts (peering seen from both sides, the organization itself).
+    fn check_organization(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// Every rule, in the order `tenantguard rules` lists them.
+pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
+    vec![
+        Box::new(cross_tenant_trust::CrossTenantTrust),
+        Box::new(platform_trusts_tenant::PlatformTrustsTenant),
+        Box::new(wildcard_trust::WildcardTrust),
+        Box::new(organization_wide_trust::OrganizationWideTrust),
+        Box::new(external_trust::ExternalTrust),
+        Box::new(unresolved_principal::UnresolvedPrincipal),
+        Box::new(unreadable_policy::UnreadablePolicy),
+        Box::new(cross_tenant_peering::CrossTenantPeering),
+        Box::new(external_peering::ExternalPeering),
+        Box::new(required_scp_missing::RequiredScpMissing),
+        Box::new(unmapped_account::UnmappedAccount),
+        Box::new(not_scanned::NotScanned),
+        Box::new(UnusedException),
+    ]
+});
+
+/// The documentation of every rule, in registry order.
+pub fn docs() -> Vec<&'static RuleDoc> {
+    REGISTRY.iter().map(|r| r.doc()).collect()
+}
+
+pub fn ids() -> Vec<&'static str> {
+    REGISTRY.iter().map(|r| r.doc().id.as_str()).collect()
+}
+
+pub fn find(id: &str) -> Option<&'static RuleDoc> {
+    REGISTRY.iter().map(|r| r.doc()).find(|d| d.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rule ids are public contract (configuration, exceptions, baselines): they never
+    /// change by accident.
+    #[test]
+    fn rule_ids_are_frozen() {
+        assert_eq!(
+            ids(),
+            [
+                "cross-tenant-trust",
+                "platform-trusts-tenant",
+                "wildcard-trust",
+                "organization-wide-trust",
+                "external-trust",
+                "unresolved-principal",
+                "unreadable-policy",
+                "cross-tenant-peering",
+                "external-peering",
+                "required-scp-missing",
+                "unmapped-account",
+                "not-scanned",
+                "unused-exception",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_rule_is_documented() {
+        for doc in docs() {
+            assert!(!doc.title.is_empty() && doc.title.len() <= 100, "{}", doc.id);
+            assert!(doc.summary.len() <= 1024, "{}: summary is SARIF shortDescription", doc.id);
+            assert!(doc.rationale.len() > 80, "{}: rationale too thin", doc.id);
+            assert!(doc.remediation.len() > 40, "{}: remediation too thin", doc.id);
+            assert!(!doc.references.is_empty(), "{}", doc.id);
+            assert!(doc.references.iter().all(|r| r.starts_with("https://")), "{}", doc.id);
+        }
+    }
+}

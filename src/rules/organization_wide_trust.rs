@@ -1,0 +1,44 @@
+//! A role every account of the organization can assume: in the account-per-tenant model the
+//! organization is not a zone of trust, since every tenant is in it.
+
+use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
+use crate::finding::{Counterpart, Finding};
+use crate::tenants::Reach;
+
+pub struct OrganizationWideTrust;
+
+impl Rule for OrganizationWideTrust {
+    fn doc(&self) -> &'static RuleDoc {
+        rule_doc!("organization-wide-trust")
+    }
+
+    fn check_account(&self, cx: &Context<'_>, view: &AccountView<'_>, out: &mut Vec<Finding>) {
+        trust::each_grant(cx, view, |role, analysis, grant, reach| {
+            if reach != Reach::WholeOrganization {
+                return;
+            }
+            let who = format!(
+                "every account of organization `{}`, every tenant included",
+                cx.inventory.organization.id
+            );
+            let message = format!(
+                "role `{}` of {} can be assumed by {who}",
+                role.name,
+                trust::owner_phrase(cx, view)
+            );
+            out.push(
+                Finding::new(
+                    self.doc(),
+                    trust::role_subject(view, role),
+                    message,
+                    trust::evidence(role, analysis, grant),
+                )
+                .with_counterpart(Counterpart {
+                    account: None,
+                    tenant: None,
+                    description: format!("organization {}", cx.inventory.organization.id),
+                }),
+            );
+        });
+    }
+}

@@ -1,0 +1,95 @@
+//! What the trust rules share: walking every grant of every role, and describing it.
+
+use serde_json::{Value, json};
+
+use super::{AccountView, Context, RuleDoc};
+use crate::finding::{Counterpart, Finding, Subject};
+use crate::inventory::Role;
+use crate::policy::{Grant, TrustAnalysis};
+use crate::tenants::{Owner, Reach};
+
+/// Calls `f` for each grant of each readable trust policy in the account, with where it reaches.
+pub fn each_grant<'v>(
+    cx: &Context<'_>,
+    view: &'v AccountView<'_>,
+    mut f: impl FnMut(&'v Role, &'v TrustAnalysis, &'v Grant, Reach),
+) {
+    for (role, analysis) in &view.roles {
+        if let Ok(analysis) = analysis {
+            for grant in &analysis.grants {
+                f(role, analysis, grant, cx.tenants.reach(&grant.trustee));
+            }
+        }
+    }
+}
+
+pub fn role_subject(view: &AccountView<'_>, role: &Role) -> Subject {
+    Subject {
+        account: view.inventory.account_id.clone(),
+        region: None,
+        tenant: view.owner.tenant().map(str::to_owned),
+        resource: role.arn.clone(),
+        kind_path: format!("iam/role/{}", role.name),
+    }
+}
+
+/// The statement that grants, quoted as written.
+pub fn evidence(role: &Role, analysis: &TrustAnalysis, grant: &Grant) -> Value {
+    json!({
+        "role": role.arn,
+        "statement_index": grant.statement,
+        "statement": analysis.statement(grant.statement),
+        "trustee": grant.trustee,
+    })
+}
+
+/// The known accounts a reach names: listed accounts, or the known accounts an account
+/// pattern matches.
+pub fn named_accounts(reach: &Reach) -> &[String] {
+    match reach {
+        Reach::Accounts(ids) => ids,
+        Reach::Anyone { matching } => matching,
+        _ => &[],
+    }
+}
+
+pub fn account_counterpart(cx: &Context<'_>, account: &str) -> Counterpart {
+    Counterpart {
+        account: Some(account.to_owned()),
+        tenant: cx.tenants.owner(account).tenant().map(str::to_owned),
+        description: cx.tenants.describe(account),
+    }
+}
+
+/// How the owner of the role is named in messages.
+pub fn owner_phrase(cx: &Context<'_>, view: &AccountView<'_>) -> String {
+    cx.tenants.describe(&view.inventory.account_id)
+}
+
+/// Reports, for each role, the accounts its grants reach that `outside` says are outside the
+/// role owner's zone: once per role and counterpart account, quoting every granting statement.
+pub fn report_reached_accounts(
+    doc: &RuleDoc,
+    cx: &Context<'_>,
+    view: &AccountView<'_>,
+    out: &mut Vec<Finding>,
+    outside: impl Fn(&Owner) -> bool,
+) {
+    each_grant(cx, view, |role, analysis, grant, reach| {
+        for account in named_accounts(&reach) {
+            if !outside(&cx.tenants.owner(account)) {
+                continue;
+            }
+            let message = format!(
+                "role `{}` of {} can be assumed by {}",
+                role.name,
+                owner_phrase(cx, view),
+                cx.tenants.describe(account)
+            );
+            out.push(
+                Finding::new(doc, role_subject(view, role), message, evidence(role, analysis, grant))
+                    .with_counterpart(account_counterpart(cx, account)),
+            );
+        }
+    });
+}

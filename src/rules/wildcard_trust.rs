@@ -1,0 +1,47 @@
+//! A role any AWS account can assume: `"*"`, `NotPrincipal`, or a wildcard that no condition
+//! narrows to known accounts.
+
+use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
+use crate::finding::{Counterpart, Finding};
+use crate::tenants::Reach;
+
+pub struct WildcardTrust;
+
+impl Rule for WildcardTrust {
+    fn doc(&self) -> &'static RuleDoc {
+        rule_doc!("wildcard-trust")
+    }
+
+    fn check_account(&self, cx: &Context<'_>, view: &AccountView<'_>, out: &mut Vec<Finding>) {
+        trust::each_grant(cx, view, |role, analysis, grant, reach| {
+            let Reach::Anyone { .. } = reach else {
+                return;
+            };
+            let who = match &grant.trustee {
+                crate::policy::Trustee::AccountPattern { pattern } => {
+                    format!("any AWS account whose id matches `{pattern}`")
+                }
+                _ if grant.not_principal => "any AWS account (Allow with NotPrincipal)".to_owned(),
+                _ => "any AWS account".to_owned(),
+            };
+            let message = format!(
+                "role `{}` of {} can be assumed by {who}",
+                role.name,
+                trust::owner_phrase(cx, view)
+            );
+            out.push(
+                Finding::new(
+                    self.doc(),
+                    trust::role_subject(view, role),
+                    message,
+                    trust::evidence(role, analysis, grant),
+                )
+                .with_counterpart(Counterpart {
+                    account: None,
+                    tenant: None,
+                    description: who,
+                }),
+            );
+        });
+    }
+}

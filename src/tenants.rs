@@ -1,0 +1,198 @@
+//! Who owns each account: a tenant, the platform, an allowed vendor, nobody we know of
+//! (unmapped), or someone outside the organization. This is where the zone of trust is drawn.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::config::{Config, PlatformRole, ThirdParty};
+use crate::inventory::Organization;
+use crate::orgtree::OrgTree;
+use crate::policy::{Trustee, pattern};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Owner {
+    Tenant(String),
+    Platform(PlatformRole),
+    /// An allowed third party, by index into the configuration's list.
+    ThirdParty(usize),
+    /// In the organization, but neither a tenant's nor the platform's.
+    Unmapped,
+    /// Outside the organization and not an allowed vendor.
+    External,
+}
+
+impl Owner {
+    pub fn tenant(&self) -> Option<&str> {
+        match self {
+            Owner::Tenant(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// Where a grant reaches, in terms of owners.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reach {
+    /// These accounts (in the organization or not).
+    Accounts(Vec<String>),
+    /// Every account of this organization (`aws:PrincipalOrgID`, or an OU path covering
+    /// every tenant).
+    WholeOrganization,
+    /// Every account of another organization.
+    OtherOrganization(String),
+    /// Any AWS account, or any account whose id matches a pattern (the known matches are
+    /// listed, unknown outsiders may match too).
+    Anyone { matching: Vec<String> },
+    /// Services and federated providers: not an account.
+    NotAnAccount,
+    Unresolved,
+}
+
+pub struct TenantMap<'a> {
+    pub tree: OrgTree<'a>,
+    owners: HashMap<&'a str, Owner>,
+    third_parties: &'a [ThirdParty],
+    /// Accounts of each tenant, for deciding whether a path covers every tenant.
+    tenant_accounts: BTreeSet<&'a str>,
+}
+
+impl<'a> TenantMap<'a> {
+    /// Maps every account of the organization. Precedence: the explicit account table, then
+    /// the platform list, then the deepest mapped OU on the account's path, then the tag.
+    /// The management account is always the platform's.
+    pub fn new(org: &'a Organization, config: &'a Config) -> TenantMap<'a> {
+        let tree = OrgTree::new(org);
+        let mut owners = HashMap::new();
+        for account in &org.accounts {
+            let id = account.id.as_str();
+            let owner = if id == org.management_account_id {
+                Owner::Platform(PlatformRole::Management)
+            } else if let Some(t) = config.tenants.accounts.get(id) {
+                Owner::Tenant(t.clone())
+            } else if let Some(role) = config.platform.get(id) {
+                Owner::Platform(*role)
+            } else if let Some(t) = ou_tenant(&tree, id, config) {
+                Owner::Tenant(t)
+            } else if let Some(t) = config
+                .tenants
+                .tag_key
+                .as_ref()
+                .and_then(|k| account.tags.get(k))
+                .filter(|t| !t.is_empty())
+            {
+                Owner::Tenant(t.clone())
+            } else {
+                Owner::Unmapped
+            };
+            owners.insert(id, owner);
+        }
+        let tenant_accounts = owners
+            .iter()
+            .filter(|(_, o)| matches!(o, Owner::Tenant(_)))
+            .map(|(id, _)| *id)
+            .collect();
+        TenantMap {
+            tree,
+            owners,
+            third_parties: &config.third_parties,
+            tenant_accounts,
+        }
+    }
+
+    pub fn owner(&self, account: &str) -> Owner {
+        if let Some(o) = self.owners.get(account) {
+            return o.clone();
+        }
+        match self
+            .third_parties
+            .iter()
+            .position(|v| v.accounts.iter().any(|a| a == account))
+        {
+            Some(i) => Owner::ThirdParty(i),
+            None => Owner::External,
+        }
+    }
+
+    pub fn third_party(&self, index: usize) -> &ThirdParty {
+        &self.third_parties[index]
+    }
+
+    /// A readable name for an account's owner, for messages.
+    pub fn describe(&self, account: &str) -> String {
+        match self.owner(account) {
+            Owner::Tenant(t) => format!("tenant `{t}` ({account})"),
+            Owner::Platform(r) => format!("platform account {account} ({})", r.as_str()),
+            Owner::ThirdParty(i) => format!("third party `{}` ({account})", self.third_parties[i].name),
+            Owner::Unmapped => format!("unmapped account {account}"),
+            Owner::External => format!("external account {account}"),
+        }
+    }
+
+    /// The accounts of the organization, sorted.
+    pub fn accounts(&self) -> Vec<&'a str> {
+        let mut ids: Vec<&str> = self.owners.keys().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Where a trustee reaches.
+    pub fn reach(&self, trustee: &Trustee) -> Reach {
+        let org = self.tree.organization();
+        match trustee {
+            Trustee::AnyAccount => Reach::Anyone { matching: Vec::new() },
+            Trustee::AccountPattern { pattern: p } => Reach::Anyone {
+                matching: self
+                    .accounts()
+                    .into_iter()
+                    .filter(|id| pattern::matches(p, id))
+                    .map(str::to_owned)
+                    .collect(),
+            },
+            Trustee::Account { id, .. } => Reach::Accounts(vec![id.clone()]),
+            Trustee::Organization { id } if *id == org.id => Reach::WholeOrganization,
+            Trustee::Organization { id } => Reach::OtherOrganization(id.clone()),
+            Trustee::OrgPath { pattern: p, wildcard } => {
+                let covered: Vec<&str> = self
+                    .accounts()
+                    .into_iter()
+                    .filter(|id| {
+                        let path = self.tree.org_path(id);
+                        if *wildcard {
+                            pattern::matches(p, &path)
+                        } else {
+                            *p == path
+                        }
+                    })
+                    .collect();
+                let tenants: BTreeSet<&str> =
+                    covered.iter().filter_map(|id| self.owners[id].tenant()).collect();
+                let all_tenants: BTreeSet<&str> = self
+                    .tenant_accounts
+                    .iter()
+                    .filter_map(|id| self.owners[id].tenant())
+                    .collect();
+                if tenants.len() > 1 && tenants == all_tenants {
+                    Reach::WholeOrganization
+                } else {
+                    Reach::Accounts(covered.into_iter().map(str::to_owned).collect())
+                }
+            }
+            Trustee::Service { .. } | Trustee::Federated { .. } => Reach::NotAnAccount,
+            Trustee::Unresolved { .. } => Reach::Unresolved,
+        }
+    }
+}
+
+/// The tenant of the deepest mapped OU on the account's path.
+fn ou_tenant(tree: &OrgTree<'_>, account: &str, config: &Config) -> Option<String> {
+    tree.ancestors(account).into_iter().rev().find_map(|ou| {
+        config
+            .tenants
+            .ous
+            .get(ou)
+            .or_else(|| config.tenants.ous.get(&tree.name_path(ou)))
+            .cloned()
+    })
+}
