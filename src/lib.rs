@@ -15,3 +15,7 @@ pub mod rules;
 pub mod severity;
 pub mod tenants;
 pub mod triage;
+pub mod report;
+pub mod cli;
+pub mod synthetic;
+pub mod validate;

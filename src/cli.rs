@@ -1,0 +1,341 @@
+//! The command line: parses arguments, runs the flow, maps outcomes to exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{Config, ConfigError, RawConfig};
+use crate::evaluate::{self, Evaluation};
+use crate::inventory::{Inventory, InventoryError};
+use crate::report::{self, Emitter};
+use crate::rules;
+use crate::severity::Severity;
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Nothing at or above `--fail-on`, and the scan was complete.
+    pub const CLEAN: u8 = 0;
+    /// Findings at or above `--fail-on` (whether or not the scan was complete).
+    pub const FINDINGS: u8 = 1;
+    /// Nothing failed the threshold, but some account or region was not scanned.
+    pub const INCOMPLETE: u8 = 2;
+    /// Bad usage or bad input: nothing was judged.
+    pub const ERROR: u8 = 3;
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "tenantguard", version, about = "Proves, or disproves, that the tenants of an AWS Organization stay isolated")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate a saved inventory and report the isolation findings.
+    Scan(ScanArgs),
+    /// List every rule: id, severity, title.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        rule: String,
+        #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+        format: DocFormat,
+    },
+    /// Print the JSON Schema of an input file.
+    Schema {
+        #[arg(value_enum)]
+        of: SchemaOf,
+    },
+    /// Check a configuration (and optionally an inventory) without scanning.
+    Validate {
+        #[arg(long, default_value = "tenantguard.toml")]
+        config: PathBuf,
+        #[arg(long)]
+        inventory: Option<PathBuf>,
+    },
+    /// Write a synthetic organization (inventory and configuration), for benchmarks.
+    #[command(hide = true)]
+    Synthesize {
+        #[arg(long)]
+        accounts: usize,
+        #[arg(long, default_value_t = 50)]
+        roles: usize,
+        #[arg(long, default_value_t = 2)]
+        regions: usize,
+        #[arg(long)]
+        inventory: PathBuf,
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct ScanArgs {
+    /// A saved inventory (JSON), as `tenantguard collect` writes it.
+    #[arg(long)]
+    inventory: PathBuf,
+    /// The configuration: who the tenants are.
+    #[arg(long, default_value = "tenantguard.toml")]
+    config: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Fail (exit 1) on findings at or above this severity; `none` never fails on findings.
+    #[arg(long, default_value = "low", value_parser = parse_threshold)]
+    fail_on: Threshold,
+    /// SARIF `runAutomationDetails.id` (default `tenantguard/<organization id>/`).
+    #[arg(long)]
+    sarif_category: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+    Markdown,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DocFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaOf {
+    Inventory,
+    Config,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Threshold {
+    At(Severity),
+    Never,
+}
+
+fn parse_threshold(s: &str) -> Result<Threshold, String> {
+    if s == "none" {
+        Ok(Threshold::Never)
+    } else {
+        s.parse().map(Threshold::At)
+    }
+}
+
+/// Why a command could not run. Each message is one line naming the file, field or account.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("unknown rule `{0}` (`tenantguard rules` lists them)")]
+    UnknownRule(String),
+    #[error("inventory `{inventory}` is of organization `{found}`, but configuration `{config}` is for `{expected}`")]
+    WrongOrganization {
+        inventory: String,
+        found: String,
+        config: String,
+        expected: String,
+    },
+    #[error("cannot write `{path}`: {source}")]
+    Write { path: String, source: std::io::Error },
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::ERROR } else { exit::CLEAN };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, CliError> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules { format } => {
+            print_rules(format);
+            Ok(exit::CLEAN)
+        }
+        Command::Explain { rule, format } => {
+            let doc = rules::find(&rule).ok_or(CliError::UnknownRule(rule))?;
+            match format {
+                DocFormat::Text => print!("{}", doc.text()),
+                DocFormat::Markdown => print!("{}", doc.markdown()),
+            }
+            Ok(exit::CLEAN)
+        }
+        Command::Schema { of } => {
+            let schema = match of {
+                SchemaOf::Inventory => schemars::schema_for!(Inventory),
+                SchemaOf::Config => schemars::schema_for!(RawConfig),
+            };
+            println!("{}", serde_json::to_string_pretty(&schema).expect("schemas serialize"));
+            Ok(exit::CLEAN)
+        }
+        Command::Validate { config, inventory } => validate(&config, inventory.as_deref()),
+        Command::Synthesize {
+            accounts,
+            roles,
+            regions,
+            inventory,
+            config,
+        } => {
+            let (inv, cfg) = crate::synthetic::organization(accounts, roles, regions);
+            write_file(&inventory, inv.to_json().as_bytes())?;
+            write_file(&config, cfg.as_bytes())?;
+            Ok(exit::CLEAN)
+        }
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(|source| CliError::Write {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Loads both inputs and checks they describe the same organization.
+fn load(inventory: &Path, config: &Path) -> Result<(Inventory, Config), CliError> {
+    let cfg = Config::load(config, &rules::ids())?;
+    let inv = Inventory::load(inventory)?;
+    if let Some(expected) = &cfg.organization_id
+        && *expected != inv.organization.id
+    {
+        return Err(CliError::WrongOrganization {
+            inventory: inventory.display().to_string(),
+            found: inv.organization.id.clone(),
+            config: config.display().to_string(),
+            expected: expected.clone(),
+        });
+    }
+    Ok((inv, cfg))
+}
+
+fn scan(args: ScanArgs) -> Result<u8, CliError> {
+    let (inventory, config) = load(&args.inventory, &args.config)?;
+    let evaluation = evaluate::evaluate(&inventory, &config);
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let emitter: Box<dyn Emitter> = match args.format {
+        Format::Table => Box::new(report::Table { color }),
+        Format::Json => Box::new(report::Json),
+        Format::Markdown => Box::new(report::Markdown),
+        Format::Sarif => Box::new(report::Sarif {
+            category: args.sarif_category.clone(),
+        }),
+    };
+    let mut buffer = Vec::new();
+    emitter
+        .emit(&evaluation, &mut buffer)
+        .expect("writing to memory does not fail");
+    match &args.output {
+        Some(path) => write_file(path, &buffer)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error of the scan.
+            let _ = stdout.write_all(&buffer).and_then(|()| stdout.flush());
+        }
+    }
+    if !evaluation.complete() {
+        eprintln!("tenantguard: {}", report::completeness(&evaluation));
+    }
+    Ok(exit_code(&evaluation, args.fail_on))
+}
+
+/// 1 wins over 2: a known violation is the more urgent news, and the report still says the
+/// scan was incomplete. `not-scanned` findings only ever make the code 2.
+fn exit_code(evaluation: &Evaluation, threshold: Threshold) -> u8 {
+    let failing = report::active(evaluation)
+        .filter(|f| f.rule != rules::NOT_SCANNED)
+        .any(|f| matches!(threshold, Threshold::At(t) if f.severity >= t));
+    if failing {
+        exit::FINDINGS
+    } else if !evaluation.complete() {
+        exit::INCOMPLETE
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn print_rules(format: ListFormat) {
+    let docs = rules::docs();
+    match format {
+        ListFormat::Table => {
+            let mut grid = comfy_table::Table::new();
+            grid.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+            grid.force_no_tty();
+            grid.set_header(["id", "severity", "title"]);
+            for d in docs {
+                grid.add_row([d.id.as_str(), d.severity.as_str(), d.title.as_str()]);
+            }
+            println!("{grid}");
+        }
+        ListFormat::Markdown => print!("{}", rules_markdown()),
+        ListFormat::Json => {
+            let list: Vec<_> = docs
+                .iter()
+                .map(|d| serde_json::json!({"id": d.id, "severity": d.severity, "title": d.title, "summary": d.summary}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list).expect("serializes"));
+        }
+    }
+}
+
+/// The README's rule table.
+pub fn rules_markdown() -> String {
+    let mut out = String::from("| id | severity | what it finds |\n|---|---|---|\n");
+    for d in rules::docs() {
+        out.push_str(&format!("| `{}` | {} | {} |\n", d.id, d.severity, d.summary.trim()));
+    }
+    out
+}
+
+fn validate(config: &Path, inventory: Option<&Path>) -> Result<u8, CliError> {
+    let cfg = match inventory {
+        Some(inv_path) => {
+            let (inv, cfg) = load(inv_path, config)?;
+            for warning in crate::validate::against_inventory(&cfg, &inv) {
+                eprintln!("warning: `{}`: {warning}", config.display());
+            }
+            cfg
+        }
+        None => Config::load(config, &rules::ids())?,
+    };
+    println!(
+        "configuration `{}` is valid: {} tenant account(s) listed, {} OU mapping(s), {} platform account(s), {} exception(s)",
+        config.display(),
+        cfg.tenants.accounts.len(),
+        cfg.tenants.ous.len(),
+        cfg.platform.len(),
+        cfg.exceptions.len()
+    );
+    Ok(exit::CLEAN)
+}

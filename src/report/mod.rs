@@ -1,0 +1,60 @@
+//! Reports: one emitter per format, each reading only findings, coverage and rule docs.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use crate::evaluate::Evaluation;
+use crate::finding::Finding;
+use crate::severity::Severity;
+
+mod json;
+mod markdown;
+mod sarif;
+mod table;
+
+pub use json::Json;
+pub use markdown::Markdown;
+pub use sarif::Sarif;
+pub use table::Table;
+
+/// Renders an evaluation in one format.
+pub trait Emitter {
+    fn emit(&self, evaluation: &Evaluation, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Findings that count: not silenced by an exception. (`not-scanned` findings count too; the
+/// exit code treats them apart.)
+pub fn active(evaluation: &Evaluation) -> impl Iterator<Item = &Finding> {
+    evaluation.findings.iter().filter(|f| f.exception.is_none())
+}
+
+/// Counts of active findings per tenant (`-` for findings of no tenant) and severity.
+pub fn summary(evaluation: &Evaluation) -> BTreeMap<String, BTreeMap<Severity, usize>> {
+    let mut by_tenant: BTreeMap<String, BTreeMap<Severity, usize>> = BTreeMap::new();
+    for f in active(evaluation) {
+        let tenant = f.tenant.clone().unwrap_or_else(|| "-".to_owned());
+        *by_tenant.entry(tenant).or_default().entry(f.severity).or_default() += 1;
+    }
+    by_tenant
+}
+
+pub fn count(evaluation: &Evaluation, severity: Severity) -> usize {
+    active(evaluation).filter(|f| f.severity == severity).count()
+}
+
+/// One line saying whether the scan saw everything.
+pub fn completeness(evaluation: &Evaluation) -> String {
+    let missed = evaluation
+        .findings
+        .iter()
+        .filter(|f| f.rule == crate::rules::NOT_SCANNED)
+        .count();
+    if missed == 0 {
+        format!("complete: every account of {} was scanned", evaluation.organization_id)
+    } else {
+        format!(
+            "INCOMPLETE: {missed} account(s) or region(s) of {} were not scanned; they are not clean, they are unknown",
+            evaluation.organization_id
+        )
+    }
+}

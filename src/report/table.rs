@@ -1,0 +1,96 @@
+//! The terminal report: a summary per tenant and severity, then the findings.
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell, Color, ContentArrangement, Table as Grid, presets::UTF8_FULL_CONDENSED};
+
+use super::Emitter;
+use crate::evaluate::Evaluation;
+use crate::severity::Severity;
+
+pub struct Table {
+    /// Colour, only when writing to a terminal (and `NO_COLOR` is unset).
+    pub color: bool,
+}
+
+impl Table {
+    fn severity_cell(&self, severity: Severity, text: String) -> Cell {
+        let cell = Cell::new(text);
+        if !self.color {
+            return cell;
+        }
+        cell.fg(match severity {
+            Severity::Critical => Color::Red,
+            Severity::High => Color::Magenta,
+            Severity::Medium => Color::Yellow,
+            Severity::Low => Color::Cyan,
+        })
+    }
+
+    fn grid(&self) -> Grid {
+        let mut grid = Grid::new();
+        grid.load_preset(UTF8_FULL_CONDENSED);
+        if self.color {
+            grid.set_content_arrangement(ContentArrangement::Dynamic);
+        } else {
+            grid.force_no_tty();
+        }
+        grid
+    }
+}
+
+impl Emitter for Table {
+    fn emit(&self, ev: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "tenantguard: {}", super::completeness(ev))?;
+        let mut summary = self.grid();
+        let mut header = vec![Cell::new("tenant")];
+        header.extend(Severity::ALL.iter().map(|s| Cell::new(s.as_str())));
+        header.push(Cell::new("excepted"));
+        summary.set_header(header);
+        let counts = super::summary(ev);
+        let mut tenants: Vec<&str> = counts.keys().map(String::as_str).collect();
+        for f in ev.findings.iter().filter(|f| f.exception.is_some()) {
+            let t = f.tenant.as_deref().unwrap_or("-");
+            if !tenants.contains(&t) {
+                tenants.push(t);
+            }
+        }
+        tenants.sort_unstable();
+        for tenant in tenants {
+            let mut row = vec![Cell::new(tenant)];
+            for s in Severity::ALL {
+                let n = counts.get(tenant).and_then(|c| c.get(&s)).copied().unwrap_or(0);
+                row.push(if n > 0 { self.severity_cell(s, n.to_string()) } else { Cell::new("0") });
+            }
+            let excepted = ev
+                .findings
+                .iter()
+                .filter(|f| f.exception.is_some() && f.tenant.as_deref().unwrap_or("-") == tenant)
+                .count();
+            row.push(Cell::new(excepted));
+            summary.add_row(row);
+        }
+        writeln!(out, "{summary}")?;
+        if ev.findings.is_empty() {
+            return writeln!(out, "no findings");
+        }
+        let mut findings = self.grid();
+        findings.set_header(["severity", "rule", "tenant", "account", "region", "resource", "finding"]);
+        for f in &ev.findings {
+            let mut message = f.message.clone();
+            if let Some(e) = &f.exception {
+                message.push_str(&format!(" [excepted: {} ({})]", e.reason, e.owner));
+            }
+            findings.add_row(vec![
+                self.severity_cell(f.severity, f.severity.to_string()),
+                Cell::new(&f.rule),
+                Cell::new(f.tenant.as_deref().unwrap_or("-")),
+                Cell::new(&f.account),
+                Cell::new(&f.region),
+                Cell::new(&f.resource),
+                Cell::new(message),
+            ]);
+        }
+        writeln!(out, "{findings}")
+    }
+}

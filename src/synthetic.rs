@@ -1,0 +1,121 @@
+//! Synthetic organizations of any size, for benchmarks: realistic trust policies (own
+//! account, platform, services, a vendor with an external id) with a few planted violations.
+
+use std::collections::BTreeMap;
+
+use crate::inventory::*;
+
+const REGIONS: [&str; 4] = ["eu-west-1", "us-east-1", "eu-central-1", "ap-southeast-2"];
+const MANAGEMENT: &str = "100000000000";
+const SHARED: &str = "100000000001";
+const VENDOR: &str = "999900000001";
+
+fn account_id(i: usize) -> String {
+    format!("{:012}", 200_000_000_000usize + i)
+}
+
+fn trust(principal: &str, condition: &str) -> PolicyDocument {
+    PolicyDocument::Text(format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}]}}"#
+    ))
+}
+
+/// An inventory of `accounts` tenant accounts (tenant `t<i / 2>`: two accounts each),
+/// `roles` roles each, over `regions` regions; and its configuration as TOML.
+pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory, String) {
+    let regions: Vec<String> = REGIONS.iter().take(regions.clamp(1, REGIONS.len())).map(|r| r.to_string()).collect();
+    let mut org_accounts = vec![
+        Account { id: MANAGEMENT.into(), name: "management".into(), status: AccountStatus::Active, parent_id: "r-root".into(), tags: BTreeMap::new() },
+        Account { id: SHARED.into(), name: "shared".into(), status: AccountStatus::Active, parent_id: "ou-platform".into(), tags: BTreeMap::new() },
+    ];
+    let mut inventories = Vec::with_capacity(accounts + 2);
+    for i in 0..accounts {
+        let id = account_id(i);
+        let tenant = format!("t{}", i / 2);
+        org_accounts.push(Account {
+            id: id.clone(),
+            name: format!("{tenant}-{}", i % 2),
+            status: AccountStatus::Active,
+            parent_id: "ou-tenants".into(),
+            tags: BTreeMap::from([("tenant".to_owned(), tenant)]),
+        });
+        let sibling = account_id(i ^ 1);
+        let role_list = (0..roles)
+            .map(|r| {
+                let trust_policy = match r % 5 {
+                    0 => trust(&format!(r#"{{"AWS":"arn:aws:iam::{id}:root"}}"#), ""),
+                    1 => trust(&format!(r#"{{"AWS":"arn:aws:iam::{MANAGEMENT}:role/deployer"}}"#), ""),
+                    2 => trust(r#"{"Service":"lambda.amazonaws.com"}"#, ""),
+                    3 => trust(&format!(r#"{{"AWS":"{VENDOR}"}}"#), r#","Condition":{"StringEquals":{"sts:ExternalId":"x-1"}}"#),
+                    _ if r == 4 && i % 100 == 7 => trust(&format!(r#"{{"AWS":"{}"}}"#, account_id((i + 2) % accounts.max(1))), ""),
+                    _ => trust(r#"{"AWS":"*"}"#, &format!(r#","Condition":{{"StringEquals":{{"aws:PrincipalAccount":["{id}","{sibling}"]}}}}"#)),
+                };
+                Role {
+                    name: format!("role-{r}"),
+                    arn: format!("arn:aws:iam::{id}:role/role-{r}"),
+                    path: "/".into(),
+                    trust_policy,
+                    attached_policies: Vec::new(),
+                    inline_policies: Vec::new(),
+                }
+            })
+            .collect();
+        let region_list = regions
+            .iter()
+            .map(|region| RegionInventory {
+                region: region.clone(),
+                status: CollectionStatus::Collected,
+                vpcs: vec![Vpc { id: format!("vpc-{i:08x}"), owner_id: id.clone(), cidr_block: "10.0.0.0/16".into(), is_default: false }],
+                peering_connections: if i % 250 == 3 && accounts > i + 1 {
+                    vec![PeeringConnection {
+                        id: format!("pcx-{i:08x}"),
+                        status: "active".into(),
+                        requester: PeeringSide { account_id: id.clone(), vpc_id: format!("vpc-{i:08x}"), region: region.clone(), cidr_block: None },
+                        accepter: PeeringSide { account_id: account_id(i + 1 + (i % 2)), vpc_id: "vpc-peer".into(), region: region.clone(), cidr_block: None },
+                    }]
+                } else {
+                    Vec::new()
+                },
+                transit_gateway_attachments: Vec::new(),
+                subnets: Vec::new(),
+            })
+            .collect();
+        inventories.push(AccountInventory { account_id: id, status: CollectionStatus::Collected, roles: role_list, regions: region_list });
+    }
+    for id in [MANAGEMENT, SHARED] {
+        inventories.push(AccountInventory {
+            account_id: id.into(),
+            status: CollectionStatus::Collected,
+            roles: Vec::new(),
+            regions: regions.iter().map(|r| RegionInventory { region: r.clone(), status: CollectionStatus::Collected, vpcs: Vec::new(), peering_connections: Vec::new(), transit_gateway_attachments: Vec::new(), subnets: Vec::new() }).collect(),
+        });
+    }
+    let inventory = Inventory {
+        format_version: FORMAT_VERSION,
+        collected_at: None,
+        regions,
+        organization: Organization {
+            id: "o-synthetic1".into(),
+            management_account_id: MANAGEMENT.into(),
+            status: CollectionStatus::Collected,
+            roots: vec![Root { id: "r-root".into(), name: "Root".into() }],
+            organizational_units: vec![
+                OrganizationalUnit { id: "ou-platform".into(), name: "Platform".into(), parent_id: "r-root".into() },
+                OrganizationalUnit { id: "ou-tenants".into(), name: "Tenants".into(), parent_id: "r-root".into() },
+            ],
+            accounts: org_accounts,
+            policies: vec![ServiceControlPolicy {
+                id: "p-guardrail".into(),
+                name: "TenantGuardrails".into(),
+                aws_managed: false,
+                document: PolicyDocument::Text(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#.into()),
+                targets: vec!["ou-tenants".into()],
+            }],
+        },
+        accounts: inventories,
+    };
+    let config = format!(
+        "required_scps = [\"TenantGuardrails\"]\n\n[organization]\nid = \"o-synthetic1\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{SHARED}\" = \"shared-services\"\n\n[[third_parties]]\nname = \"vendor\"\naccounts = [\"{VENDOR}\"]\n"
+    );
+    (inventory, config)
+}
