@@ -2,11 +2,16 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Cell, Color, ContentArrangement, Table as Grid, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    Cell, Color, ColumnConstraint, ContentArrangement, Table as Grid, Width, presets::UTF8_FULL_CONDENSED,
+};
 
 use super::Emitter;
 use crate::evaluate::Evaluation;
 use crate::severity::Severity;
+
+/// Width of the table when not writing to a terminal.
+const WIDTH: u16 = 200;
 
 pub struct Table {
     /// Colour, only when writing to a terminal (and `NO_COLOR` is unset).
@@ -30,10 +35,11 @@ impl Table {
     fn grid(&self) -> Grid {
         let mut grid = Grid::new();
         grid.load_preset(UTF8_FULL_CONDENSED);
-        if self.color {
-            grid.set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
+        grid.set_content_arrangement(ContentArrangement::Dynamic);
+        if !self.color {
+            // Not a terminal: a fixed width, so files and CI logs are the same everywhere.
             grid.force_no_tty();
+            grid.set_width(WIDTH);
         }
         grid
     }
@@ -75,7 +81,12 @@ impl Emitter for Table {
             return writeln!(out, "no findings");
         }
         let mut findings = self.grid();
-        findings.set_header(["severity", "rule", "tenant", "account", "region", "resource", "finding"]);
+        findings.set_header(["severity", "rule", "tenant", "region", "resource", "finding"]);
+        // An ARN broken across lines cannot be copied: give the resource column its width.
+        let widest = ev.findings.iter().map(|f| f.resource.len()).max().unwrap_or(0).min(90) as u16 + 2;
+        if let Some(column) = findings.column_mut(4) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(widest)));
+        }
         for f in &ev.findings {
             let mut message = f.message.clone();
             if let Some(e) = &f.exception {
@@ -85,7 +96,6 @@ impl Emitter for Table {
                 self.severity_cell(f.severity, f.severity.to_string()),
                 Cell::new(&f.rule),
                 Cell::new(f.tenant.as_deref().unwrap_or("-")),
-                Cell::new(&f.account),
                 Cell::new(&f.region),
                 Cell::new(&f.resource),
                 Cell::new(message),

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use super::{Context, Rule, RuleDoc, rule_doc};
 use crate::finding::{Finding, Subject};
+use crate::inventory::AccountStatus;
 use crate::tenants::Owner;
 
 pub struct RequiredScpMissing;
@@ -20,7 +21,7 @@ impl Rule for RequiredScpMissing {
         if org.status.failure().is_some() {
             return; // `not-scanned` reports it; absent data is not a missing guardrail.
         }
-        for account in &org.accounts {
+        for account in org.accounts.iter().filter(|a| a.status == AccountStatus::Active) {
             let Owner::Tenant(tenant) = cx.tenants.owner(&account.id) else {
                 continue;
             };
