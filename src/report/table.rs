@@ -36,7 +36,9 @@ impl Table {
         let mut grid = Grid::new();
         grid.load_preset(UTF8_FULL_CONDENSED);
         grid.set_content_arrangement(ContentArrangement::Dynamic);
-        if !self.color {
+        if self.color {
+            grid.enforce_styling();
+        } else {
             // Not a terminal: a fixed width, so files and CI logs are the same everywhere.
             grid.force_no_tty();
             grid.set_width(WIDTH);
