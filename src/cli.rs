@@ -26,7 +26,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "tenantguard", version, about = "Proves, or disproves, that the tenants of an AWS Organization stay isolated")]
+#[command(
+    name = "tenantguard",
+    version,
+    about = "Proves, or disproves, that the tenants of an AWS Organization stay isolated"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -146,7 +150,9 @@ pub enum CliError {
     Config(#[from] ConfigError),
     #[error("unknown rule `{0}` (`tenantguard rules` lists them)")]
     UnknownRule(String),
-    #[error("inventory `{inventory}` is of organization `{found}`, but configuration `{config}` is for `{expected}`")]
+    #[error(
+        "inventory `{inventory}` is of organization `{found}`, but configuration `{config}` is for `{expected}`"
+    )]
     WrongOrganization {
         inventory: String,
         found: String,
@@ -154,14 +160,21 @@ pub enum CliError {
         expected: String,
     },
     #[error("cannot write `{path}`: {source}")]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::ERROR } else { exit::CLEAN };
+            let code = if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::CLEAN
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
@@ -195,7 +208,10 @@ fn run(cli: Cli) -> Result<u8, CliError> {
                 SchemaOf::Inventory => schemars::schema_for!(Inventory),
                 SchemaOf::Config => schemars::schema_for!(RawConfig),
             };
-            println!("{}", serde_json::to_string_pretty(&schema).expect("schemas serialize"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("schemas serialize")
+            );
             Ok(exit::CLEAN)
         }
         Command::Validate { config, inventory } => validate(&config, inventory.as_deref()),
@@ -304,7 +320,10 @@ fn print_rules(format: ListFormat) {
                 .iter()
                 .map(|d| serde_json::json!({"id": d.id, "severity": d.severity, "title": d.title, "summary": d.summary}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).expect("serializes"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).expect("serializes")
+            );
         }
     }
 }
@@ -313,7 +332,12 @@ fn print_rules(format: ListFormat) {
 pub fn rules_markdown() -> String {
     let mut out = String::from("| id | severity | what it finds |\n|---|---|---|\n");
     for d in rules::docs() {
-        out.push_str(&format!("| `{}` | {} | {} |\n", d.id, d.severity, d.summary.trim()));
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            d.id,
+            d.severity,
+            d.summary.trim()
+        ));
     }
     out
 }

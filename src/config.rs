@@ -93,7 +93,9 @@ pub struct PlatformSection {
     pub accounts: BTreeMap<String, PlatformRole>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlatformRole {
     Management,
@@ -286,7 +288,9 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
         if e.rule == NEVER_SILENCED {
             return Err(error(
                 format!("exceptions[{i}].rule"),
-                format!("`{NEVER_SILENCED}` cannot be excepted: an account that was not read is never clean"),
+                format!(
+                    "`{NEVER_SILENCED}` cannot be excepted: an account that was not read is never clean"
+                ),
             ));
         }
     }
@@ -295,7 +299,9 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
         if id == NEVER_SILENCED {
             return Err(error(
                 format!("rules.disabled[{i}]"),
-                format!("`{NEVER_SILENCED}` cannot be disabled: an account that was not read is never clean"),
+                format!(
+                    "`{NEVER_SILENCED}` cannot be disabled: an account that was not read is never clean"
+                ),
             ));
         }
     }
@@ -344,7 +350,9 @@ mod tests {
     const RULES: &[&str] = &["cross-tenant-trust", "not-scanned"];
 
     fn err(text: &str) -> String {
-        Config::parse(text, "t.toml", RULES).unwrap_err().to_string()
+        Config::parse(text, "t.toml", RULES)
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -353,7 +361,10 @@ mod tests {
             err("[tenants.accounts]\n\"12345\" = \"acme\"\n"),
             "invalid configuration `t.toml`: `tenants.accounts.\"12345\"`: `12345` is not a 12-digit account id (write it as a quoted string)"
         );
-        assert!(err("[tenants]\ntag = \"x\"\n").starts_with("invalid configuration `t.toml` line 2: unknown field `tag`"));
+        assert!(
+            err("[tenants]\ntag = \"x\"\n")
+                .starts_with("invalid configuration `t.toml` line 2: unknown field `tag`")
+        );
         assert_eq!(
             err("[rules]\ndisabled = [\"nope\"]\n"),
             "invalid configuration `t.toml`: `rules.disabled[0]`: unknown rule `nope` (`tenantguard rules` lists them)"
@@ -380,8 +391,18 @@ mod tests {
         .unwrap();
         assert_eq!(c.third_parties[0].require_conditions, ["sts:ExternalId"]);
         let e = &c.exceptions[0];
-        assert!(e.matches("cross-tenant-trust", "arn:aws:ec2:eu-west-1:111111111111:vpc-peering-connection/pcx-12", None, &["beta"]));
-        assert!(!e.matches("cross-tenant-trust", "arn:aws:ec2:eu-west-1:111111111111:vpc-peering-connection/pcx-12", None, &["gamma"]));
+        assert!(e.matches(
+            "cross-tenant-trust",
+            "arn:aws:ec2:eu-west-1:111111111111:vpc-peering-connection/pcx-12",
+            None,
+            &["beta"]
+        ));
+        assert!(!e.matches(
+            "cross-tenant-trust",
+            "arn:aws:ec2:eu-west-1:111111111111:vpc-peering-connection/pcx-12",
+            None,
+            &["gamma"]
+        ));
         assert!(!e.matches("not-scanned", "pcx-12", None, &["beta"]));
     }
 }

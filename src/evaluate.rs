@@ -46,7 +46,10 @@ pub enum CoverageState {
 impl Evaluation {
     /// A scan is complete when nothing the scan should have read is missing.
     pub fn complete(&self) -> bool {
-        !self.findings.iter().any(|f| f.rule == crate::rules::NOT_SCANNED)
+        !self
+            .findings
+            .iter()
+            .any(|f| f.rule == crate::rules::NOT_SCANNED)
     }
 }
 
@@ -110,9 +113,16 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
     by_fingerprint.into_values().collect()
 }
 
-fn coverage(inventory: &Inventory, tenants: &TenantMap<'_>, findings: &[Finding]) -> Vec<AccountCoverage> {
+fn coverage(
+    inventory: &Inventory,
+    tenants: &TenantMap<'_>,
+    findings: &[Finding],
+) -> Vec<AccountCoverage> {
     let mut missed: BTreeMap<&str, bool> = BTreeMap::new(); // account -> whole account missed
-    for f in findings.iter().filter(|f| f.rule == crate::rules::NOT_SCANNED) {
+    for f in findings
+        .iter()
+        .filter(|f| f.rule == crate::rules::NOT_SCANNED)
+    {
         let whole = f.region == "global";
         let entry = missed.entry(f.account.as_str()).or_insert(false);
         *entry |= whole;

@@ -5,17 +5,17 @@
 //! nothing of tenants; `tenants` maps accounts to owners; `rules` judge; `evaluate` runs them;
 //! `report` renders findings; `cli` ties it together and maps outcomes to exit codes.
 
-pub mod inventory;
-pub mod policy;
+pub mod cli;
 pub mod config;
 pub mod evaluate;
 pub mod finding;
+pub mod inventory;
 pub mod orgtree;
+pub mod policy;
+pub mod report;
 pub mod rules;
 pub mod severity;
+pub mod synthetic;
 pub mod tenants;
 pub mod triage;
-pub mod report;
-pub mod cli;
-pub mod synthetic;
 pub mod validate;

@@ -23,10 +23,26 @@ fn trust(principal: &str, condition: &str) -> PolicyDocument {
 /// An inventory of `accounts` tenant accounts (tenant `t<i / 2>`: two accounts each),
 /// `roles` roles each, over `regions` regions; and its configuration as TOML.
 pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory, String) {
-    let regions: Vec<String> = REGIONS.iter().take(regions.clamp(1, REGIONS.len())).map(|r| r.to_string()).collect();
+    let regions: Vec<String> = REGIONS
+        .iter()
+        .take(regions.clamp(1, REGIONS.len()))
+        .map(|r| r.to_string())
+        .collect();
     let mut org_accounts = vec![
-        Account { id: MANAGEMENT.into(), name: "management".into(), status: AccountStatus::Active, parent_id: "r-root".into(), tags: BTreeMap::new() },
-        Account { id: SHARED.into(), name: "shared".into(), status: AccountStatus::Active, parent_id: "ou-platform".into(), tags: BTreeMap::new() },
+        Account {
+            id: MANAGEMENT.into(),
+            name: "management".into(),
+            status: AccountStatus::Active,
+            parent_id: "r-root".into(),
+            tags: BTreeMap::new(),
+        },
+        Account {
+            id: SHARED.into(),
+            name: "shared".into(),
+            status: AccountStatus::Active,
+            parent_id: "ou-platform".into(),
+            tags: BTreeMap::new(),
+        },
     ];
     let mut inventories = Vec::with_capacity(accounts + 2);
     for i in 0..accounts {
@@ -65,13 +81,28 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             .map(|region| RegionInventory {
                 region: region.clone(),
                 status: CollectionStatus::Collected,
-                vpcs: vec![Vpc { id: format!("vpc-{i:08x}"), owner_id: id.clone(), cidr_block: "10.0.0.0/16".into(), is_default: false }],
+                vpcs: vec![Vpc {
+                    id: format!("vpc-{i:08x}"),
+                    owner_id: id.clone(),
+                    cidr_block: "10.0.0.0/16".into(),
+                    is_default: false,
+                }],
                 peering_connections: if i % 250 == 3 && accounts > i + 1 {
                     vec![PeeringConnection {
                         id: format!("pcx-{i:08x}"),
                         status: "active".into(),
-                        requester: PeeringSide { account_id: id.clone(), vpc_id: format!("vpc-{i:08x}"), region: region.clone(), cidr_block: None },
-                        accepter: PeeringSide { account_id: account_id(i + 1 + (i % 2)), vpc_id: "vpc-peer".into(), region: region.clone(), cidr_block: None },
+                        requester: PeeringSide {
+                            account_id: id.clone(),
+                            vpc_id: format!("vpc-{i:08x}"),
+                            region: region.clone(),
+                            cidr_block: None,
+                        },
+                        accepter: PeeringSide {
+                            account_id: account_id(i + 1 + (i % 2)),
+                            vpc_id: "vpc-peer".into(),
+                            region: region.clone(),
+                            cidr_block: None,
+                        },
                     }]
                 } else {
                     Vec::new()
@@ -80,14 +111,29 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
                 subnets: Vec::new(),
             })
             .collect();
-        inventories.push(AccountInventory { account_id: id, status: CollectionStatus::Collected, roles: role_list, regions: region_list });
+        inventories.push(AccountInventory {
+            account_id: id,
+            status: CollectionStatus::Collected,
+            roles: role_list,
+            regions: region_list,
+        });
     }
     for id in [MANAGEMENT, SHARED] {
         inventories.push(AccountInventory {
             account_id: id.into(),
             status: CollectionStatus::Collected,
             roles: Vec::new(),
-            regions: regions.iter().map(|r| RegionInventory { region: r.clone(), status: CollectionStatus::Collected, vpcs: Vec::new(), peering_connections: Vec::new(), transit_gateway_attachments: Vec::new(), subnets: Vec::new() }).collect(),
+            regions: regions
+                .iter()
+                .map(|r| RegionInventory {
+                    region: r.clone(),
+                    status: CollectionStatus::Collected,
+                    vpcs: Vec::new(),
+                    peering_connections: Vec::new(),
+                    transit_gateway_attachments: Vec::new(),
+                    subnets: Vec::new(),
+                })
+                .collect(),
         });
     }
     let inventory = Inventory {

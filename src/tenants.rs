@@ -44,7 +44,9 @@ pub enum Reach {
     OtherOrganization(String),
     /// Any AWS account, or any account whose id matches a pattern (the known matches are
     /// listed, unknown outsiders may match too).
-    Anyone { matching: Vec<String> },
+    Anyone {
+        matching: Vec<String>,
+    },
     /// Services and federated providers: not an account.
     NotAnAccount,
     Unresolved,
@@ -124,7 +126,9 @@ impl<'a> TenantMap<'a> {
         match self.owner(account) {
             Owner::Tenant(t) => format!("tenant `{t}` ({account})"),
             Owner::Platform(r) => format!("platform account {account} ({})", r.as_str()),
-            Owner::ThirdParty(i) => format!("third party `{}` ({account})", self.third_parties[i].name),
+            Owner::ThirdParty(i) => {
+                format!("third party `{}` ({account})", self.third_parties[i].name)
+            }
             Owner::Unmapped => format!("unmapped account {account}"),
             Owner::External => format!("external account {account}"),
         }
@@ -141,7 +145,9 @@ impl<'a> TenantMap<'a> {
     pub fn reach(&self, trustee: &Trustee) -> Reach {
         let org = self.tree.organization();
         match trustee {
-            Trustee::AnyAccount => Reach::Anyone { matching: Vec::new() },
+            Trustee::AnyAccount => Reach::Anyone {
+                matching: Vec::new(),
+            },
             Trustee::AccountPattern { pattern: p } => Reach::Anyone {
                 matching: self
                     .accounts()
@@ -153,7 +159,10 @@ impl<'a> TenantMap<'a> {
             Trustee::Account { id, .. } => Reach::Accounts(vec![id.clone()]),
             Trustee::Organization { id } if *id == org.id => Reach::WholeOrganization,
             Trustee::Organization { id } => Reach::OtherOrganization(id.clone()),
-            Trustee::OrgPath { pattern: p, wildcard } => {
+            Trustee::OrgPath {
+                pattern: p,
+                wildcard,
+            } => {
                 let covered: Vec<&str> = self
                     .accounts()
                     .into_iter()
@@ -166,8 +175,10 @@ impl<'a> TenantMap<'a> {
                         }
                     })
                     .collect();
-                let tenants: BTreeSet<&str> =
-                    covered.iter().filter_map(|id| self.owners[id].tenant()).collect();
+                let tenants: BTreeSet<&str> = covered
+                    .iter()
+                    .filter_map(|id| self.owners[id].tenant())
+                    .collect();
                 let all_tenants: BTreeSet<&str> = self
                     .tenant_accounts
                     .iter()

@@ -23,9 +23,10 @@ pub fn triage(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
                 .flat_map(|c| [c.account.as_deref(), c.tenant.as_deref()])
                 .flatten()
                 .collect();
-            let hit = config.exceptions.iter().position(|e| {
-                e.matches(&f.rule, &f.resource, f.tenant.as_deref(), &counterparts)
-            });
+            let hit = config
+                .exceptions
+                .iter()
+                .position(|e| e.matches(&f.rule, &f.resource, f.tenant.as_deref(), &counterparts));
             if let Some(i) = hit {
                 used[i] = true;
                 let e = &config.exceptions[i];
@@ -40,7 +41,12 @@ pub fn triage(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
         .collect();
     let doc = UnusedException.doc();
     if !config.disabled.contains(&doc.id) {
-        for (i, e) in config.exceptions.iter().enumerate().filter(|(i, _)| !used[*i]) {
+        for (i, e) in config
+            .exceptions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used[*i])
+        {
             let mut f = Finding::new(
                 doc,
                 Subject {

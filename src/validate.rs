@@ -12,12 +12,18 @@ pub fn against_inventory(config: &Config, inventory: &Inventory) -> Vec<String> 
     let mut warnings = Vec::new();
     for id in config.tenants.accounts.keys() {
         if !tree.is_member(id) {
-            warnings.push(format!("tenants.accounts.\"{id}\": account is not in organization `{}`", org.id));
+            warnings.push(format!(
+                "tenants.accounts.\"{id}\": account is not in organization `{}`",
+                org.id
+            ));
         }
     }
     for id in config.platform.keys() {
         if !tree.is_member(id) {
-            warnings.push(format!("platform.accounts.\"{id}\": account is not in organization `{}`", org.id));
+            warnings.push(format!(
+                "platform.accounts.\"{id}\": account is not in organization `{}`",
+                org.id
+            ));
         }
     }
     for ou in config.tenants.ous.keys() {
@@ -31,7 +37,9 @@ pub fn against_inventory(config: &Config, inventory: &Inventory) -> Vec<String> 
     }
     for (i, scp) in config.required_scps.iter().enumerate() {
         if !org.policies.iter().any(|p| p.id == *scp || p.name == *scp) {
-            warnings.push(format!("required_scps[{i}]: no SCP named `{scp}` in the organization"));
+            warnings.push(format!(
+                "required_scps[{i}]: no SCP named `{scp}` in the organization"
+            ));
         }
     }
     warnings

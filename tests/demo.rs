@@ -25,30 +25,118 @@ fn found() -> BTreeSet<(String, String, String, bool)> {
 #[test]
 fn demo_findings_are_exactly_the_planted_ones() {
     let role = |acct: &str, name: &str| format!("arn:aws:iam::{acct}:role/{name}");
-    let pcx = |region: &str, acct: &str, id: &str| format!("arn:aws:ec2:{region}:{acct}:vpc-peering-connection/{id}");
-    let account = |id: &str| format!("arn:aws:organizations::100000000001:account/o-d3m0tenants/{id}");
+    let pcx = |region: &str, acct: &str, id: &str| {
+        format!("arn:aws:ec2:{region}:{acct}:vpc-peering-connection/{id}")
+    };
+    let account =
+        |id: &str| format!("arn:aws:organizations::100000000001:account/o-d3m0tenants/{id}");
     let expected: BTreeSet<(String, String, String, bool)> = [
-        ("cross-tenant-trust", role("210000000001", "acme-reporting"), "220000000001", false),
-        ("cross-tenant-trust", role("210000000002", "staging-partner"), "230000000001", false),
-        ("cross-tenant-trust", role("230000000001", "initech-enterprise-path"), "210000000001", false),
-        ("cross-tenant-trust", role("230000000001", "initech-enterprise-path"), "210000000002", false),
-        ("cross-tenant-trust", role("230000000001", "initech-enterprise-path"), "220000000001", false),
-        ("platform-trusts-tenant", role("100000000002", "shared-artifacts-read"), "210000000001", false),
-        ("wildcard-trust", role("220000000001", "globex-public"), "any AWS account", false),
-        ("organization-wide-trust", role("220000000001", "globex-orgwide"), "organization o-d3m0tenants", false),
-        ("external-trust", role("210000000001", "acme-legacy-vendor"), "999900000001", false),
-        ("external-trust", role("240000000001", "umbrella-external"), "888800000001", false),
-        ("unresolved-principal", role("230000000001", "initech-old"), "AROAXD3M0EXAMPLE7QZ4T", false),
-        ("unreadable-policy", role("220000000001", "globex-broken"), "", false),
-        ("cross-tenant-peering", pcx("eu-west-1", "210000000001", "pcx-0d3m0a11shared01"), "100000000002", true),
-        ("cross-tenant-peering", pcx("eu-west-1", "270000000001", "pcx-0d3m0wayneumbrel"), "240000000001", false),
-        ("cross-tenant-peering", pcx("eu-west-1", "280000000001", "pcx-0d3m0wonkahooli"), "250000000001", false),
-        ("external-peering", pcx("us-east-1", "220000000001", "pcx-0d3m0globexext"), "888800000001", false),
+        (
+            "cross-tenant-trust",
+            role("210000000001", "acme-reporting"),
+            "220000000001",
+            false,
+        ),
+        (
+            "cross-tenant-trust",
+            role("210000000002", "staging-partner"),
+            "230000000001",
+            false,
+        ),
+        (
+            "cross-tenant-trust",
+            role("230000000001", "initech-enterprise-path"),
+            "210000000001",
+            false,
+        ),
+        (
+            "cross-tenant-trust",
+            role("230000000001", "initech-enterprise-path"),
+            "210000000002",
+            false,
+        ),
+        (
+            "cross-tenant-trust",
+            role("230000000001", "initech-enterprise-path"),
+            "220000000001",
+            false,
+        ),
+        (
+            "platform-trusts-tenant",
+            role("100000000002", "shared-artifacts-read"),
+            "210000000001",
+            false,
+        ),
+        (
+            "wildcard-trust",
+            role("220000000001", "globex-public"),
+            "any AWS account",
+            false,
+        ),
+        (
+            "organization-wide-trust",
+            role("220000000001", "globex-orgwide"),
+            "organization o-d3m0tenants",
+            false,
+        ),
+        (
+            "external-trust",
+            role("210000000001", "acme-legacy-vendor"),
+            "999900000001",
+            false,
+        ),
+        (
+            "external-trust",
+            role("240000000001", "umbrella-external"),
+            "888800000001",
+            false,
+        ),
+        (
+            "unresolved-principal",
+            role("230000000001", "initech-old"),
+            "AROAXD3M0EXAMPLE7QZ4T",
+            false,
+        ),
+        (
+            "unreadable-policy",
+            role("220000000001", "globex-broken"),
+            "",
+            false,
+        ),
+        (
+            "cross-tenant-peering",
+            pcx("eu-west-1", "210000000001", "pcx-0d3m0a11shared01"),
+            "100000000002",
+            true,
+        ),
+        (
+            "cross-tenant-peering",
+            pcx("eu-west-1", "270000000001", "pcx-0d3m0wayneumbrel"),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-peering",
+            pcx("eu-west-1", "280000000001", "pcx-0d3m0wonkahooli"),
+            "250000000001",
+            false,
+        ),
+        (
+            "external-peering",
+            pcx("us-east-1", "220000000001", "pcx-0d3m0globexext"),
+            "888800000001",
+            false,
+        ),
         ("required-scp-missing", account("260000000001"), "", false),
         ("unmapped-account", account("290000000001"), "", false),
         ("not-scanned", account("100000000004"), "", false),
         ("not-scanned", account("290000000001"), "", false),
-        ("unused-exception", "tenantguard.toml#exceptions[1]".to_owned(), "", false),
+        (
+            "unused-exception",
+            "tenantguard.toml#exceptions[1]".to_owned(),
+            "",
+            false,
+        ),
     ]
     .into_iter()
     .map(|(r, res, c, e)| (r.to_owned(), res, c.to_owned(), e))
@@ -56,14 +144,20 @@ fn demo_findings_are_exactly_the_planted_ones() {
     let got = found();
     let missing: Vec<_> = expected.difference(&got).collect();
     let extra: Vec<_> = got.difference(&expected).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nunexpected: {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nunexpected: {extra:#?}"
+    );
 }
 
 #[test]
 fn every_rule_fires_on_the_demo() {
     let fired: BTreeSet<String> = found().into_iter().map(|f| f.0).collect();
     for id in tenantguard::rules::ids() {
-        assert!(fired.contains(id), "rule `{id}` has no violation planted in the demo");
+        assert!(
+            fired.contains(id),
+            "rule `{id}` has no violation planted in the demo"
+        );
     }
 }
 
@@ -78,12 +172,24 @@ fn two_runs_print_the_same_bytes() {
 fn fingerprints_are_stable_and_unique() {
     let ev = common::demo();
     let prints: BTreeSet<&str> = ev.findings.iter().map(|f| f.fingerprint.as_str()).collect();
-    assert_eq!(prints.len(), ev.findings.len(), "two findings share a fingerprint");
+    assert_eq!(
+        prints.len(),
+        ev.findings.len(),
+        "two findings share a fingerprint"
+    );
     // The fingerprint is a function of rule, resource, region and counterpart only: a change
     // of message or evidence keeps it.
     let mut inventory = common::demo_inventory();
-    let acme = inventory.accounts.iter_mut().find(|a| a.account_id == "210000000001").unwrap();
-    let role = acme.roles.iter_mut().find(|r| r.name == "acme-reporting").unwrap();
+    let acme = inventory
+        .accounts
+        .iter_mut()
+        .find(|a| a.account_id == "210000000001")
+        .unwrap();
+    let role = acme
+        .roles
+        .iter_mut()
+        .find(|r| r.name == "acme-reporting")
+        .unwrap();
     role.trust_policy = tenantguard::inventory::PolicyDocument::Text(
         r#"{"Version":"2012-10-17","Statement":{"Sid":"Reworded","Effect":"Allow","Principal":{"AWS":"220000000001"},"Action":"sts:AssumeRole"}}"#.to_owned(),
     );
@@ -114,7 +220,10 @@ fn coverage_says_which_accounts_were_judged() {
 fn demo_emitters_do_not_panic_and_agree_on_counts() {
     let ev = common::demo();
     let json: serde_json::Value = serde_json::from_str(&common::render(&Json, &ev)).unwrap();
-    assert_eq!(json["findings"].as_array().unwrap().len(), ev.findings.len());
+    assert_eq!(
+        json["findings"].as_array().unwrap().len(),
+        ev.findings.len()
+    );
     assert_eq!(json["summary"]["excepted"], 1);
     assert_eq!(json["complete"], false);
 }

@@ -48,7 +48,10 @@ fn demo_sarif_is_valid_sarif_2_1_0() {
 
 #[test]
 fn the_schema_check_catches_a_broken_log() {
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema()).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema())
+        .unwrap();
     let mut sarif = demo_sarif();
     sarif["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = Value::from("not a uri");
     assert!(!validator.is_valid(&sarif));
@@ -73,10 +76,17 @@ fn demo_sarif_meets_github_code_scanning_rules() {
         assert!(!short.is_empty() && short.len() <= 1024, "{id}");
         assert!(!full.is_empty() && full.len() <= 1024, "{id}");
         assert!(!rule["help"]["text"].as_str().unwrap().is_empty(), "{id}");
-        assert!(!rule["help"]["markdown"].as_str().unwrap().is_empty(), "{id}");
+        assert!(
+            !rule["help"]["markdown"].as_str().unwrap().is_empty(),
+            "{id}"
+        );
         let tags = rule["properties"]["tags"].as_array().unwrap();
         assert!(tags.iter().any(|t| t == "security"), "{id}");
-        let sev: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+        let sev: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((0.1..=10.0).contains(&sev), "{id}");
     }
     let results = run["results"].as_array().unwrap();
@@ -90,16 +100,28 @@ fn demo_sarif_meets_github_code_scanning_rules() {
         assert!(!uri.contains(':'), "uri `{uri}` must be a scheme-less path");
         assert!(uri.starts_with("aws/"));
         assert_eq!(location["region"]["startLine"], 1);
-        let arn = r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].as_str().unwrap();
-        assert!(r["message"]["text"].as_str().unwrap().starts_with(arn), "the ARN leads the message");
+        let arn = r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+            .as_str()
+            .unwrap();
+        assert!(
+            r["message"]["text"].as_str().unwrap().starts_with(arn),
+            "the ARN leads the message"
+        );
         assert!(r["partialFingerprints"]["primaryLocationLineHash"].is_string());
     }
     let invocation = &run["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);
     let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
-    assert_eq!(notes.len(), 2, "one notification per account or region not scanned");
+    assert_eq!(
+        notes.len(),
+        2,
+        "one notification per account or region not scanned"
+    );
     assert!(notes.iter().all(|n| n["level"] == "error"));
-    let suppressed: Vec<&Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    let suppressed: Vec<&Value> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0]["suppressions"][0]["status"], "accepted");
 }

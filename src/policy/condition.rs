@@ -187,9 +187,16 @@ pub fn intersect(have: &Trustee, constraint: &Trustee) -> Option<Trustee> {
     match (have, constraint) {
         (AnyAccount, c) => Some(c.clone()),
         (h, AnyAccount) => Some(h.clone()),
-        (Account { id: a, principal: p }, Account { id: b, principal: q }) => {
-            (a == b).then(|| Trustee::account(a, if p == "root" { q } else { p }))
-        }
+        (
+            Account {
+                id: a,
+                principal: p,
+            },
+            Account {
+                id: b,
+                principal: q,
+            },
+        ) => (a == b).then(|| Trustee::account(a, if p == "root" { q } else { p })),
         (Account { id, .. }, AccountPattern { pattern: p }) => {
             pattern::matches(p, id).then(|| have.clone())
         }

@@ -163,7 +163,10 @@ fn statement(index: usize, raw: &Value) -> Result<Statement, PolicyError> {
     };
     let action = match (object.get("Action"), object.get("NotAction")) {
         (Some(_), Some(_)) => {
-            return Err(PolicyError::new(at("NotAction"), "both Action and NotAction"));
+            return Err(PolicyError::new(
+                at("NotAction"),
+                "both Action and NotAction",
+            ));
         }
         (Some(a), None) => ActionElement::Action(strings(a, &at("Action"))?),
         (None, Some(a)) => ActionElement::NotAction(strings(a, &at("NotAction"))?),
@@ -236,7 +239,10 @@ fn strings(value: &Value, at: &str) -> Result<Vec<String>, PolicyError> {
                     .ok_or_else(|| PolicyError::new(format!("{at}[{i}]"), "expected a string"))
             })
             .collect(),
-        _ => Err(PolicyError::new(at, "expected a string or an array of strings")),
+        _ => Err(PolicyError::new(
+            at,
+            "expected a string or an array of strings",
+        )),
     }
 }
 
@@ -253,7 +259,8 @@ fn condition_values(value: &Value, at: &str) -> Result<Vec<String>, PolicyError>
             .iter()
             .enumerate()
             .map(|(i, item)| {
-                scalar(item).ok_or_else(|| PolicyError::new(format!("{at}[{i}]"), "expected a scalar"))
+                scalar(item)
+                    .ok_or_else(|| PolicyError::new(format!("{at}[{i}]"), "expected a scalar"))
             })
             .collect(),
         other => scalar(other)

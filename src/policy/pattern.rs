@@ -76,7 +76,10 @@ mod tests {
         ));
         // A pattern with fewer than six parts falls back to matching the whole text, which
         // errs towards a match: a condition is never read as narrower than it may be.
-        assert!(arn_matches("arn:aws:iam::*", "arn:aws:iam::111122223333:role/x"));
+        assert!(arn_matches(
+            "arn:aws:iam::*",
+            "arn:aws:iam::111122223333:role/x"
+        ));
         assert!(arn_matches(
             "arn:aws:iam::111122223333:*",
             "arn:aws:iam::111122223333:role/a/b"

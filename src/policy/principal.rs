@@ -65,7 +65,8 @@ fn is_unique_id(s: &str) -> bool {
     s.len() >= 16
         && s.starts_with('A')
         && s[..4].bytes().all(|b| b.is_ascii_uppercase())
-        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Resolves one value of `Principal.AWS`.

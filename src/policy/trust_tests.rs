@@ -44,10 +44,13 @@ fn allow(principal: &str, condition: &str) -> String {
     ))
 }
 
+/// A row: name, document, and the trustees it resolves to (or where it fails to parse).
+type Row = (&'static str, String, Result<Vec<&'static str>, &'static str>);
+
 #[test]
 fn policy_shapes_resolve_as_documented() {
     let any = r#"{"AWS":"*"}"#;
-    let rows: Vec<(&str, String, Result<Vec<&str>, &str>)> = vec![
+    let rows: Vec<Row> = vec![
         // --- principal forms
         ("bare account id", allow(r#"{"AWS":"111111111111"}"#, ""), Ok(vec!["acct:111111111111"])),
         ("account id with leading zeros stays a string", allow(r#"{"AWS":"012345678901"}"#, ""), Ok(vec!["acct:012345678901"])),

@@ -19,7 +19,11 @@ fn cell(text: &str) -> String {
 impl Emitter for Markdown {
     fn emit(&self, ev: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
         let active = super::active(ev).count();
-        writeln!(out, "## tenantguard: {active} finding(s) in {}\n", ev.organization_id)?;
+        writeln!(
+            out,
+            "## tenantguard: {active} finding(s) in {}\n",
+            ev.organization_id
+        )?;
         let status = if ev.complete() { "✅" } else { "⚠️" };
         writeln!(out, "{status} {}\n", super::completeness(ev))?;
         let counts = super::summary(ev);
@@ -45,7 +49,12 @@ impl Emitter for Markdown {
         writeln!(out, "|---|---|---|---|---|")?;
         for f in ev.findings.iter().take(MAX_ROWS) {
             let message = match &f.exception {
-                Some(e) => format!("~~{}~~ excepted: {} ({})", cell(&f.message), cell(&e.reason), cell(&e.owner)),
+                Some(e) => format!(
+                    "~~{}~~ excepted: {} ({})",
+                    cell(&f.message),
+                    cell(&e.reason),
+                    cell(&e.owner)
+                ),
                 None => cell(&f.message),
             };
             writeln!(

@@ -33,13 +33,19 @@ pub fn summary(evaluation: &Evaluation) -> BTreeMap<String, BTreeMap<Severity, u
     let mut by_tenant: BTreeMap<String, BTreeMap<Severity, usize>> = BTreeMap::new();
     for f in active(evaluation) {
         let tenant = f.tenant.clone().unwrap_or_else(|| "-".to_owned());
-        *by_tenant.entry(tenant).or_default().entry(f.severity).or_default() += 1;
+        *by_tenant
+            .entry(tenant)
+            .or_default()
+            .entry(f.severity)
+            .or_default() += 1;
     }
     by_tenant
 }
 
 pub fn count(evaluation: &Evaluation, severity: Severity) -> usize {
-    active(evaluation).filter(|f| f.severity == severity).count()
+    active(evaluation)
+        .filter(|f| f.severity == severity)
+        .count()
 }
 
 /// One line saying whether the scan saw everything.
@@ -50,7 +56,10 @@ pub fn completeness(evaluation: &Evaluation) -> String {
         .filter(|f| f.rule == crate::rules::NOT_SCANNED)
         .count();
     if missed == 0 {
-        format!("complete: every account of {} was scanned", evaluation.organization_id)
+        format!(
+            "complete: every account of {} was scanned",
+            evaluation.organization_id
+        )
     } else {
         format!(
             "INCOMPLETE: {missed} account(s) or region(s) of {} were not scanned; they are not clean, they are unknown",

@@ -7,9 +7,9 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
-    self, ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingDescriptor, Run, RunAutomationDetails,
-    Suppression, Tool, ToolComponent,
+    self, ArtifactLocation, Invocation, Location, LogicalLocation, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
+    ReportingDescriptor, Run, RunAutomationDetails, Suppression, Tool, ToolComponent,
 };
 
 use super::Emitter;
@@ -32,7 +32,10 @@ fn text(s: impl Into<String>) -> MultiformatMessageString {
 
 fn properties(values: BTreeMap<String, Value>, tags: Option<Vec<String>>) -> PropertyBag {
     match tags {
-        Some(tags) => PropertyBag::builder().tags(tags).additional_properties(values).build(),
+        Some(tags) => PropertyBag::builder()
+            .tags(tags)
+            .additional_properties(values)
+            .build(),
         None => PropertyBag::builder().additional_properties(values).build(),
     }
 }
@@ -51,14 +54,23 @@ fn descriptor(doc: &RuleDoc) -> ReportingDescriptor {
         .split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect();
     let mut props = BTreeMap::new();
-    props.insert("security-severity".to_owned(), json!(doc.severity.security_severity()));
+    props.insert(
+        "security-severity".to_owned(),
+        json!(doc.severity.security_severity()),
+    );
     props.insert("precision".to_owned(), json!("high"));
     // Every rule has a reference (a test checks it); the fallback keeps the URI valid anyway.
-    let help_uri = doc.references.first().cloned().unwrap_or_else(|| INFORMATION_URI.to_owned());
+    let help_uri = doc
+        .references
+        .first()
+        .cloned()
+        .unwrap_or_else(|| INFORMATION_URI.to_owned());
     ReportingDescriptor::builder()
         .id(doc.id.clone())
         .name(name)
@@ -71,7 +83,10 @@ fn descriptor(doc: &RuleDoc) -> ReportingDescriptor {
                 .build(),
         )
         .help_uri(help_uri)
-        .properties(properties(props, Some(vec!["security".to_owned(), "tenant-isolation".to_owned()])))
+        .properties(properties(
+            props,
+            Some(vec!["security".to_owned(), "tenant-isolation".to_owned()]),
+        ))
         .build()
 }
 
@@ -107,7 +122,11 @@ fn result(f: &Finding, rule_index: usize) -> sarif::Result {
         .rule_id(f.rule.clone())
         .rule_index(rule_index as i64)
         .level(level(f.severity))
-        .message(Message::builder().text(format!("{}: {}", f.resource, f.message)).build())
+        .message(
+            Message::builder()
+                .text(format!("{}: {}", f.resource, f.message))
+                .build(),
+        )
         .locations(vec![location])
         .partial_fingerprints(fingerprints)
         .properties(properties(props, None));
@@ -117,7 +136,10 @@ fn result(f: &Finding, rule_index: usize) -> sarif::Result {
                 Suppression::builder()
                     .kind(json!("external"))
                     .status(json!("accepted"))
-                    .justification(format!("{} (owner: {}; tenantguard.toml exceptions[{}])", e.reason, e.owner, e.index))
+                    .justification(format!(
+                        "{} (owner: {}; tenantguard.toml exceptions[{}])",
+                        e.reason, e.owner, e.index
+                    ))
                     .build(),
             ])
             .build(),
@@ -129,7 +151,11 @@ impl Emitter for Sarif {
     fn emit(&self, ev: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
         let docs = rules::docs();
         let index = |id: &str| docs.iter().position(|d| d.id == id).unwrap_or(0);
-        let results: Vec<sarif::Result> = ev.findings.iter().map(|f| result(f, index(&f.rule))).collect();
+        let results: Vec<sarif::Result> = ev
+            .findings
+            .iter()
+            .map(|f| result(f, index(&f.rule)))
+            .collect();
         let notifications: Vec<Notification> = ev
             .findings
             .iter()

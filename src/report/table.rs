@@ -3,7 +3,8 @@
 use std::io::{self, Write};
 
 use comfy_table::{
-    Cell, Color, ColumnConstraint, ContentArrangement, Table as Grid, Width, presets::UTF8_FULL_CONDENSED,
+    Cell, Color, ColumnConstraint, ContentArrangement, Table as Grid, Width,
+    presets::UTF8_FULL_CONDENSED,
 };
 
 use super::Emitter;
@@ -67,8 +68,16 @@ impl Emitter for Table {
         for tenant in tenants {
             let mut row = vec![Cell::new(tenant)];
             for s in Severity::ALL {
-                let n = counts.get(tenant).and_then(|c| c.get(&s)).copied().unwrap_or(0);
-                row.push(if n > 0 { self.severity_cell(s, n.to_string()) } else { Cell::new("0") });
+                let n = counts
+                    .get(tenant)
+                    .and_then(|c| c.get(&s))
+                    .copied()
+                    .unwrap_or(0);
+                row.push(if n > 0 {
+                    self.severity_cell(s, n.to_string())
+                } else {
+                    Cell::new("0")
+                });
             }
             let excepted = ev
                 .findings
@@ -83,9 +92,18 @@ impl Emitter for Table {
             return writeln!(out, "no findings");
         }
         let mut findings = self.grid();
-        findings.set_header(["severity", "rule", "tenant", "region", "resource", "finding"]);
+        findings.set_header([
+            "severity", "rule", "tenant", "region", "resource", "finding",
+        ]);
         // An ARN broken across lines cannot be copied: give the resource column its width.
-        let widest = ev.findings.iter().map(|f| f.resource.len()).max().unwrap_or(0).min(90) as u16 + 2;
+        let widest = ev
+            .findings
+            .iter()
+            .map(|f| f.resource.len())
+            .max()
+            .unwrap_or(0)
+            .min(90) as u16
+            + 2;
         if let Some(column) = findings.column_mut(4) {
             column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(widest)));
         }

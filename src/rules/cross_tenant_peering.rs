@@ -29,7 +29,8 @@ impl Rule for CrossTenantPeering {
         for pcx in peering::live_connections(cx) {
             let (req, acc) = (&pcx.requester.account_id, &pcx.accepter.account_id);
             let (req_owner, acc_owner) = (cx.tenants.owner(req), cx.tenants.owner(acc));
-            let (Some(req_zone), Some(acc_zone)) = (zone(&req_owner, req), zone(&acc_owner, acc)) else {
+            let (Some(req_zone), Some(acc_zone)) = (zone(&req_owner, req), zone(&acc_owner, acc))
+            else {
                 continue;
             };
             if req_zone == acc_zone || (req_zone == "platform" && acc_zone == "platform") {
@@ -46,8 +47,13 @@ impl Rule for CrossTenantPeering {
                 cx.tenants.describe(there)
             );
             out.push(
-                Finding::new(self.doc(), peering::subject(cx, pcx, on_requester), message, peering::evidence(pcx))
-                    .with_counterpart(trust::account_counterpart(cx, there)),
+                Finding::new(
+                    self.doc(),
+                    peering::subject(cx, pcx, on_requester),
+                    message,
+                    peering::evidence(pcx),
+                )
+                .with_counterpart(trust::account_counterpart(cx, there)),
             );
         }
     }

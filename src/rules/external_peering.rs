@@ -12,7 +12,8 @@ impl Rule for ExternalPeering {
     }
 
     fn check_organization(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let outside = |id: &str| matches!(cx.tenants.owner(id), Owner::External | Owner::ThirdParty(_));
+        let outside =
+            |id: &str| matches!(cx.tenants.owner(id), Owner::External | Owner::ThirdParty(_));
         for pcx in peering::live_connections(cx) {
             let (req, acc) = (&pcx.requester.account_id, &pcx.accepter.account_id);
             let on_requester = match (outside(req), outside(acc)) {
@@ -29,8 +30,13 @@ impl Rule for ExternalPeering {
                 cx.tenants.describe(there)
             );
             out.push(
-                Finding::new(self.doc(), peering::subject(cx, pcx, on_requester), message, peering::evidence(pcx))
-                    .with_counterpart(trust::account_counterpart(cx, there)),
+                Finding::new(
+                    self.doc(),
+                    peering::subject(cx, pcx, on_requester),
+                    message,
+                    peering::evidence(pcx),
+                )
+                .with_counterpart(trust::account_counterpart(cx, there)),
             );
         }
     }

@@ -18,13 +18,16 @@ impl Rule for ExternalTrust {
             let evidence = || trust::evidence(role, analysis, grant);
             let role_of = format!("role `{}` of {}", role.name, trust::owner_phrase(cx, view));
             if let Reach::OtherOrganization(org) = &reach {
-                let message = format!("{role_of} can be assumed by every account of organization `{org}`");
+                let message =
+                    format!("{role_of} can be assumed by every account of organization `{org}`");
                 out.push(
-                    Finding::new(self.doc(), subject(), message, evidence()).with_counterpart(Counterpart {
-                        account: None,
-                        tenant: None,
-                        description: format!("organization {org}"),
-                    }),
+                    Finding::new(self.doc(), subject(), message, evidence()).with_counterpart(
+                        Counterpart {
+                            account: None,
+                            tenant: None,
+                            description: format!("organization {org}"),
+                        },
+                    ),
                 );
                 return;
             }
@@ -51,7 +54,11 @@ impl Rule for ExternalTrust {
                         format!(
                             "{role_of} trusts third party `{}` ({account}) without requiring {}",
                             vendor.name,
-                            missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                            missing
+                                .iter()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )
                     }
                     _ => continue,

@@ -128,7 +128,13 @@ pub trait Rule: Send + Sync {
 
     /// Checks one account. Rules that look at one account at a time override this; it runs
     /// in parallel across accounts.
-    fn check_account(&self, _cx: &Context<'_>, _account: &AccountView<'_>, _out: &mut Vec<Finding>) {}
+    fn check_account(
+        &self,
+        _cx: &Context<'_>,
+        _account: &AccountView<'_>,
+        _out: &mut Vec<Finding>,
+    ) {
+    }
 
     /// Checks what spans accounts (peering seen from both sides, the organization itself).
     fn check_organization(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
@@ -197,12 +203,28 @@ mod tests {
     #[test]
     fn every_rule_is_documented() {
         for doc in docs() {
-            assert!(!doc.title.is_empty() && doc.title.len() <= 100, "{}", doc.id);
-            assert!(doc.summary.len() <= 1024, "{}: summary is SARIF shortDescription", doc.id);
+            assert!(
+                !doc.title.is_empty() && doc.title.len() <= 100,
+                "{}",
+                doc.id
+            );
+            assert!(
+                doc.summary.len() <= 1024,
+                "{}: summary is SARIF shortDescription",
+                doc.id
+            );
             assert!(doc.rationale.len() > 80, "{}: rationale too thin", doc.id);
-            assert!(doc.remediation.len() > 40, "{}: remediation too thin", doc.id);
+            assert!(
+                doc.remediation.len() > 40,
+                "{}: remediation too thin",
+                doc.id
+            );
             assert!(!doc.references.is_empty(), "{}", doc.id);
-            assert!(doc.references.iter().all(|r| r.starts_with("https://")), "{}", doc.id);
+            assert!(
+                doc.references.iter().all(|r| r.starts_with("https://")),
+                "{}",
+                doc.id
+            );
         }
     }
 }

@@ -49,11 +49,22 @@ impl Rule for NotScanned {
                 format!("the organization could not be read: {error}"),
             );
         }
-        let collected: HashMap<&str, &AccountInventory> =
-            inv.accounts.iter().map(|a| (a.account_id.as_str(), a)).collect();
-        for account in org.accounts.iter().filter(|a| a.status == AccountStatus::Active) {
+        let collected: HashMap<&str, &AccountInventory> = inv
+            .accounts
+            .iter()
+            .map(|a| (a.account_id.as_str(), a))
+            .collect();
+        for account in org
+            .accounts
+            .iter()
+            .filter(|a| a.status == AccountStatus::Active)
+        {
             let Some(data) = collected.get(account.id.as_str()) else {
-                report(&account.id, None, "no collection record for this account".to_owned());
+                report(
+                    &account.id,
+                    None,
+                    "no collection record for this account".to_owned(),
+                );
                 continue;
             };
             if let Some(error) = data.status.failure() {
@@ -62,7 +73,11 @@ impl Rule for NotScanned {
             }
             for region in &inv.regions {
                 match data.regions.iter().find(|r| r.region == *region) {
-                    None => report(&account.id, Some(region), "no collection record for this region".to_owned()),
+                    None => report(
+                        &account.id,
+                        Some(region),
+                        "no collection record for this region".to_owned(),
+                    ),
                     Some(r) => {
                         if let Some(error) = r.status.failure() {
                             report(&account.id, Some(region), error.to_owned());

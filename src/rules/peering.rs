@@ -7,10 +7,17 @@ use crate::finding::Subject;
 use crate::inventory::PeeringConnection;
 
 /// Statuses in which a connection carries traffic or can start to at any moment.
-const LIVE: [&str; 4] = ["active", "provisioning", "pending-acceptance", "initiating-request"];
+const LIVE: [&str; 4] = [
+    "active",
+    "provisioning",
+    "pending-acceptance",
+    "initiating-request",
+];
 
 fn liveness(status: &str) -> usize {
-    LIVE.iter().position(|s| *s == status).map_or(0, |p| LIVE.len() - p)
+    LIVE.iter()
+        .position(|s| *s == status)
+        .map_or(0, |p| LIVE.len() - p)
 }
 
 /// Every live peering connection, deduplicated by id. Both sides see the same connection; if
@@ -29,16 +36,27 @@ pub fn live_connections<'a>(cx: &Context<'a>) -> Vec<&'a PeeringConnection> {
             }
         }
     }
-    by_id.into_values().filter(|p| liveness(&p.status) > 0).collect()
+    by_id
+        .into_values()
+        .filter(|p| liveness(&p.status) > 0)
+        .collect()
 }
 
 /// The connection as a finding's subject, on the side of `account` (one of its two owners).
 pub fn subject(cx: &Context<'_>, pcx: &PeeringConnection, on_requester: bool) -> Subject {
-    let side = if on_requester { &pcx.requester } else { &pcx.accepter };
+    let side = if on_requester {
+        &pcx.requester
+    } else {
+        &pcx.accepter
+    };
     Subject {
         account: side.account_id.clone(),
         region: Some(side.region.clone()),
-        tenant: cx.tenants.owner(&side.account_id).tenant().map(str::to_owned),
+        tenant: cx
+            .tenants
+            .owner(&side.account_id)
+            .tenant()
+            .map(str::to_owned),
         resource: format!(
             "arn:aws:ec2:{}:{}:vpc-peering-connection/{}",
             pcx.requester.region, pcx.requester.account_id, pcx.id

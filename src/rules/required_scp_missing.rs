@@ -21,7 +21,11 @@ impl Rule for RequiredScpMissing {
         if org.status.failure().is_some() {
             return; // `not-scanned` reports it; absent data is not a missing guardrail.
         }
-        for account in org.accounts.iter().filter(|a| a.status == AccountStatus::Active) {
+        for account in org
+            .accounts
+            .iter()
+            .filter(|a| a.status == AccountStatus::Active)
+        {
             let Owner::Tenant(tenant) = cx.tenants.owner(&account.id) else {
                 continue;
             };
@@ -33,13 +37,19 @@ impl Rule for RequiredScpMissing {
                     .iter()
                     .filter(|p| p.id == *required || p.name == *required)
                     .collect();
-                if policies.iter().any(|p| p.targets.iter().any(|t| path.contains(&t.as_str()))) {
+                if policies
+                    .iter()
+                    .any(|p| p.targets.iter().any(|t| path.contains(&t.as_str())))
+                {
                     continue;
                 }
                 let why = if policies.is_empty() {
                     "no SCP of that name or id exists in the organization".to_owned()
                 } else {
-                    format!("it is not attached to the account, its OUs or the root ({})", path.join(" > "))
+                    format!(
+                        "it is not attached to the account, its OUs or the root ({})",
+                        path.join(" > ")
+                    )
                 };
                 let message = format!(
                     "required SCP `{required}` is not in effect for account {} of tenant `{tenant}`: {why}",

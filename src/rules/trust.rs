@@ -87,8 +87,13 @@ pub fn report_reached_accounts(
                 cx.tenants.describe(account)
             );
             out.push(
-                Finding::new(doc, role_subject(view, role), message, evidence(role, analysis, grant))
-                    .with_counterpart(account_counterpart(cx, account)),
+                Finding::new(
+                    doc,
+                    role_subject(view, role),
+                    message,
+                    evidence(role, analysis, grant),
+                )
+                .with_counterpart(account_counterpart(cx, account)),
             );
         }
     });

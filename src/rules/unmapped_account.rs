@@ -18,7 +18,9 @@ impl Rule for UnmappedAccount {
     fn check_organization(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let org = &cx.inventory.organization;
         for account in &org.accounts {
-            if account.status != AccountStatus::Active || cx.tenants.owner(&account.id) != Owner::Unmapped {
+            if account.status != AccountStatus::Active
+                || cx.tenants.owner(&account.id) != Owner::Unmapped
+            {
                 continue;
             }
             let message = format!(

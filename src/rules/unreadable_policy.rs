@@ -28,7 +28,12 @@ impl Rule for UnreadablePolicy {
                 "error": error.to_string(),
                 "document": role.trust_policy,
             });
-            out.push(Finding::new(self.doc(), trust::role_subject(view, role), message, evidence));
+            out.push(Finding::new(
+                self.doc(),
+                trust::role_subject(view, role),
+                message,
+                evidence,
+            ));
         }
     }
 }

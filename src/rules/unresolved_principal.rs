@@ -18,7 +18,9 @@ impl Rule for UnresolvedPrincipal {
                 return;
             };
             let why = match reason {
-                Unresolved::UniqueId => "a unique id, left behind when the principal it named was deleted",
+                Unresolved::UniqueId => {
+                    "a unique id, left behind when the principal it named was deleted"
+                }
                 Unresolved::UnknownForm => "a principal form tenantguard cannot tie to an account",
             };
             let message = format!(

@@ -9,7 +9,9 @@ use tenantguard::inventory::Inventory;
 use tenantguard::report::Emitter;
 
 pub fn fixture(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path)
 }
 
 pub fn demo_inventory() -> Inventory {
@@ -17,7 +19,11 @@ pub fn demo_inventory() -> Inventory {
 }
 
 pub fn demo_config() -> Config {
-    Config::load(&fixture("demo/tenantguard.toml"), &tenantguard::rules::ids()).expect("demo config loads")
+    Config::load(
+        &fixture("demo/tenantguard.toml"),
+        &tenantguard::rules::ids(),
+    )
+    .expect("demo config loads")
 }
 
 pub fn demo() -> Evaluation {
