@@ -45,7 +45,11 @@ fn allow(principal: &str, condition: &str) -> String {
 }
 
 /// A row: name, document, and the trustees it resolves to (or where it fails to parse).
-type Row = (&'static str, String, Result<Vec<&'static str>, &'static str>);
+type Row = (
+    &'static str,
+    String,
+    Result<Vec<&'static str>, &'static str>,
+);
 
 #[test]
 fn policy_shapes_resolve_as_documented() {
