@@ -34,12 +34,38 @@ pub mod exit {
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// More log output (-v info, -vv debug, -vvv trace). Logs go to standard error.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only errors; no progress bar.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Log line format; `json` suits log collectors (the default off a terminal is text).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Evaluate a saved inventory and report the isolation findings.
+    /// Report the isolation findings: of a saved inventory, or collected live first.
     Scan(ScanArgs),
+    /// Collect the organization's inventory live, without evaluating it.
+    Collect {
+        /// The configuration: audit role, regions, tenants (for `--tenant`).
+        #[arg(long, default_value = "tenantguard.toml")]
+        config: PathBuf,
+        /// Where to write the inventory.
+        #[arg(long)]
+        output: PathBuf,
+        #[command(flatten)]
+        live: LiveArgs,
+    },
     /// List every rule: id, severity, title.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
@@ -81,9 +107,12 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ScanArgs {
-    /// A saved inventory (JSON), as `tenantguard collect` writes it.
+    /// A saved inventory (JSON), as `tenantguard collect` writes it; without it the
+    /// organization is collected live first.
     #[arg(long)]
-    inventory: PathBuf,
+    inventory: Option<PathBuf>,
+    #[command(flatten)]
+    live: LiveArgs,
     /// The configuration: who the tenants are.
     #[arg(long, default_value = "tenantguard.toml")]
     config: PathBuf,
@@ -98,6 +127,35 @@ struct ScanArgs {
     /// SARIF `runAutomationDetails.id` (default `tenantguard/<organization id>/`).
     #[arg(long)]
     sarif_category: Option<String>,
+}
+
+/// How live collection runs.
+#[derive(Debug, Args)]
+struct LiveArgs {
+    /// The AWS profile to use (default: the standard credential chain).
+    #[arg(long)]
+    profile: Option<String>,
+    /// Regions to read, comma-separated (overrides `collect.regions`).
+    #[arg(long, value_delimiter = ',')]
+    regions: Option<Vec<String>>,
+    /// Accounts read at once.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Regions read at once inside one account.
+    #[arg(long, default_value_t = 4)]
+    region_concurrency: usize,
+    /// Stop after this long (e.g. 90s, 15m, 2h), keep what was read, mark the rest not scanned.
+    #[arg(long, value_parser = crate::collect::parse_duration)]
+    deadline: Option<std::time::Duration>,
+    /// Scan only this account (repeatable).
+    #[arg(long = "account")]
+    accounts: Vec<String>,
+    /// Scan only this tenant's accounts (repeatable).
+    #[arg(long = "tenant")]
+    tenants: Vec<String>,
+    /// Scan only the accounts under this OU, by id or path of names (repeatable).
+    #[arg(long = "ou")]
+    ous: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -164,6 +222,10 @@ pub enum CliError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Collect(#[from] crate::collect::CollectError),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 pub fn main() -> ExitCode {
@@ -179,6 +241,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    init_logging(&cli);
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -188,9 +251,59 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Logs to standard error: warnings by default, more with `-v`, only errors with `-q`;
+/// `RUST_LOG` overrides.
+fn init_logging(cli: &Cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("tenantguard={level},warn"))
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match cli.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+    };
+}
+
 fn run(cli: Cli) -> Result<u8, CliError> {
+    let progress = !cli.quiet && std::io::stderr().is_terminal();
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(args, progress),
+        Command::Collect {
+            config,
+            output,
+            live,
+        } => {
+            let cfg = Config::load(&config, &rules::ids())?;
+            let inventory = collect_live(&cfg, &live, progress)?;
+            write_file(&output, inventory.to_json().as_bytes())?;
+            let failed = inventory
+                .accounts
+                .iter()
+                .filter(|a| a.status.failure().is_some())
+                .count();
+            eprintln!(
+                "tenantguard: collected {} account(s) of {} into `{}` ({failed} not readable)",
+                inventory.accounts.len(),
+                inventory.organization.id,
+                output.display()
+            );
+            Ok(if failed > 0 {
+                exit::INCOMPLETE
+            } else {
+                exit::CLEAN
+            })
+        }
         Command::Rules { format } => {
             print_rules(format);
             Ok(exit::CLEAN)
@@ -241,21 +354,67 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 fn load(inventory: &Path, config: &Path) -> Result<(Inventory, Config), CliError> {
     let cfg = Config::load(config, &rules::ids())?;
     let inv = Inventory::load(inventory)?;
-    if let Some(expected) = &cfg.organization_id
-        && *expected != inv.organization.id
-    {
-        return Err(CliError::WrongOrganization {
-            inventory: inventory.display().to_string(),
-            found: inv.organization.id.clone(),
-            config: config.display().to_string(),
-            expected: expected.clone(),
-        });
-    }
+    check_organization(&inv, &cfg, &inventory.display().to_string(), config)?;
     Ok((inv, cfg))
 }
 
-fn scan(args: ScanArgs) -> Result<u8, CliError> {
-    let (inventory, config) = load(&args.inventory, &args.config)?;
+fn check_organization(
+    inv: &Inventory,
+    cfg: &Config,
+    shown: &str,
+    config: &Path,
+) -> Result<(), CliError> {
+    match &cfg.organization_id {
+        Some(expected) if *expected != inv.organization.id => Err(CliError::WrongOrganization {
+            inventory: shown.to_owned(),
+            found: inv.organization.id.clone(),
+            config: config.display().to_string(),
+            expected: expected.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Collects the organization live, as the configuration and flags say.
+fn collect_live(config: &Config, live: &LiveArgs, progress: bool) -> Result<Inventory, CliError> {
+    use crate::collect::{self, AuditRole, Options, Progress};
+    let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
+    let options = Options {
+        audit_role: AuditRole::new(
+            &config.collect.role_name,
+            &config.collect.role_path,
+            config.collect.external_id.clone(),
+        ),
+        regions: live
+            .regions
+            .clone()
+            .or_else(|| config.collect.regions.clone()),
+        organization_role: config.collect.organization_role_arn.clone(),
+        concurrency: live.concurrency,
+        region_concurrency: live.region_concurrency,
+        deadline: live.deadline.map(|d| tokio::time::Instant::now() + d),
+    };
+    let filtered = !(live.accounts.is_empty() && live.tenants.is_empty() && live.ous.is_empty());
+    let select = |org: &crate::inventory::Organization| {
+        filtered
+            .then(|| crate::select::accounts(org, config, &live.accounts, &live.tenants, &live.ous))
+    };
+    runtime.block_on(async {
+        let base = collect::base_config(live.profile.as_deref()).await;
+        Ok(collect::collect(&base, &options, &select, &Progress::new(progress)).await?)
+    })
+}
+
+fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
+    let (inventory, config) = match &args.inventory {
+        Some(path) => load(path, &args.config)?,
+        None => {
+            let config = Config::load(&args.config, &rules::ids())?;
+            let inventory = collect_live(&config, &args.live, progress)?;
+            check_organization(&inventory, &config, "(collected live)", &args.config)?;
+            (inventory, config)
+        }
+    };
     let evaluation = evaluate::evaluate(&inventory, &config);
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()

@@ -57,6 +57,49 @@ pub struct RawConfig {
     pub exceptions: Vec<Exception>,
     #[serde(default)]
     pub rules: RulesSection,
+    /// How `collect` reads the organization.
+    #[serde(default)]
+    pub collect: CollectSection,
+}
+
+/// Live collection settings; the command line can override the regions.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectSection {
+    /// The read-only role deployed in every account (`deploy/audit-role/`).
+    #[serde(default = "default_role_name")]
+    pub role_name: String,
+    #[serde(default = "default_role_path")]
+    pub role_path: String,
+    /// `sts:ExternalId` to present when assuming the audit role.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Regions to read; absent means every region each account has enabled.
+    #[serde(default)]
+    pub regions: Option<Vec<String>>,
+    /// A role to assume for the Organizations reads (a delegated administrator's).
+    #[serde(default)]
+    pub organization_role_arn: Option<String>,
+}
+
+impl Default for CollectSection {
+    fn default() -> Self {
+        CollectSection {
+            role_name: default_role_name(),
+            role_path: default_role_path(),
+            external_id: None,
+            regions: None,
+            organization_role_arn: None,
+        }
+    }
+}
+
+fn default_role_name() -> String {
+    "tenantguard-audit".to_owned()
+}
+
+fn default_role_path() -> String {
+    "/tenantguard/".to_owned()
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -173,6 +216,7 @@ pub struct Config {
     pub exceptions: Vec<Exception>,
     pub disabled: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
+    pub collect: CollectSection,
 }
 
 impl Config {
@@ -305,6 +349,15 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
             ));
         }
     }
+    if let Some(regions) = &raw.collect.regions {
+        if regions.is_empty() {
+            return Err(error(
+                "collect.regions".into(),
+                "must list at least one region, or be left out to read every enabled region".into(),
+            ));
+        }
+    }
+    named("collect.role_name".into(), &raw.collect.role_name)?;
     for id in raw.rules.severity.keys() {
         rule(format!("rules.severity.\"{id}\""), id)?;
     }
@@ -317,6 +370,7 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
         exceptions: raw.exceptions,
         disabled: raw.rules.disabled,
         severity: raw.rules.severity,
+        collect: raw.collect,
     })
 }
 

@@ -41,6 +41,8 @@ pub enum CoverageState {
     NotScanned,
     /// Suspended or closing: not expected to be read.
     Inactive,
+    /// Left out of this collection on purpose (a filter, a shard).
+    OutOfScope,
 }
 
 impl Evaluation {
@@ -135,6 +137,8 @@ fn coverage(
         .map(|a| {
             let state = if a.status != AccountStatus::Active {
                 CoverageState::Inactive
+            } else if inventory.out_of_scope.contains(&a.id) {
+                CoverageState::OutOfScope
             } else {
                 match missed.get(a.id.as_str()) {
                     Some(true) => CoverageState::NotScanned,

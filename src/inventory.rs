@@ -42,6 +42,10 @@ pub struct Inventory {
     /// The regions collection was asked to read in every account. An account without a record
     /// for one of them was not scanned there.
     pub regions: Vec<String>,
+    /// Active accounts deliberately left out of this collection (a filter on the command
+    /// line, a shard): not scanned, but on purpose, so not an incomplete scan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_scope: Vec<String>,
     /// The organization-wide data, read once from the management (or delegated admin) account.
     pub organization: Organization,
     /// What was collected in each account.

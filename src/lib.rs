@@ -6,6 +6,7 @@
 //! `report` renders findings; `cli` ties it together and maps outcomes to exit codes.
 
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod evaluate;
 pub mod finding;
@@ -14,6 +15,7 @@ pub mod orgtree;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod select;
 pub mod severity;
 pub mod synthetic;
 pub mod tenants;

@@ -140,6 +140,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
         format_version: FORMAT_VERSION,
         collected_at: None,
         regions,
+        out_of_scope: Vec::new(),
         organization: Organization {
             id: "o-synthetic1".into(),
             management_account_id: MANAGEMENT.into(),

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Evaluation speed on a synthetic organization, release build.
+#   1. `cargo bench --bench evaluate`: evaluation alone (in memory), best of several runs.
+#   2. The whole CLI (`tenantguard scan`: load the inventory JSON, evaluate, write the JSON
+#      report): wall time and peak memory, measured by /usr/bin/time.
+# ACCOUNTS, ROLES and REGIONS override the size (default 10,000 x 50 x 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ACCOUNTS=${ACCOUNTS:-10000}
+ROLES=${ROLES:-50}
+REGIONS=${REGIONS:-2}
+
+ACCOUNTS=$ACCOUNTS ROLES=$ROLES REGIONS=$REGIONS cargo bench --quiet --bench evaluate
+
+cargo build --release --quiet
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+target/release/tenantguard synthesize --accounts "$ACCOUNTS" --roles "$ROLES" --regions "$REGIONS" \
+    --inventory "$dir/inventory.json" --config "$dir/tenantguard.toml"
+echo "inventory: $(du -h "$dir/inventory.json" | cut -f1)"
+/usr/bin/time -f "cli scan: %e s wall, %U s user, %M KB peak RSS" \
+    target/release/tenantguard scan --inventory "$dir/inventory.json" --config "$dir/tenantguard.toml" \
+    --format json --output "$dir/report.json" --fail-on none
+echo "findings: $(grep -c '"fingerprint"' "$dir/report.json")"

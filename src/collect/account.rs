@@ -1,0 +1,296 @@
+//! One member account: assume the audit role, check who we are, read IAM once and the network
+//! of each region. Every failure is recorded against the account or region it happened in.
+
+use std::sync::Arc;
+
+use aws_config::{Region, SdkConfig};
+use aws_sdk_iam::types::EntityType;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::Options;
+use super::session;
+use crate::inventory::{
+    AccountInventory, AttachedPolicy, CollectionStatus, InlinePolicy, PeeringConnection,
+    PeeringSide, PolicyDocument, RegionInventory, Role, Subnet, TransitGatewayAttachment, Vpc,
+};
+
+/// An SDK error with its whole chain of causes, on one line.
+fn describe(what: &str, e: impl std::error::Error) -> String {
+    format!("{what}: {}", aws_sdk_sts::error::DisplayErrorContext(e)).replace('\n', " ")
+}
+
+pub async fn read(base: &SdkConfig, options: &Options, account: &str) -> AccountInventory {
+    let span = tracing::info_span!("account", account);
+    let _enter = span.enter();
+    let config = session::assumed_in(base, &options.audit_role, account).await;
+    // Whatever credentials came back, make sure they act in the account we asked for: an
+    // emulator (and a misconfigured role chain) can hand back another account's identity.
+    let identity = aws_sdk_sts::Client::new(&config)
+        .get_caller_identity()
+        .send()
+        .await;
+    match identity {
+        Err(e) => {
+            let role = options.audit_role.arn_in(account);
+            return AccountInventory::failed(account, describe(&format!("assuming {role}"), e));
+        }
+        Ok(who) if who.account() != Some(account) => {
+            return AccountInventory::failed(
+                account,
+                format!(
+                    "assumed credentials act in account {}, not {account}",
+                    who.account().unwrap_or("(none)")
+                ),
+            );
+        }
+        Ok(_) => {}
+    }
+    let roles = match read_roles(&config).await {
+        Ok(roles) => roles,
+        Err(e) => return AccountInventory::failed(account, e),
+    };
+    let regions = match &options.regions {
+        Some(list) => list.clone(),
+        None => match enabled_regions(&config).await {
+            Ok(list) => list,
+            Err(e) => {
+                return AccountInventory {
+                    roles,
+                    ..AccountInventory::failed(account, e)
+                };
+            }
+        },
+    };
+    let limit = Arc::new(Semaphore::new(options.region_concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    for region in regions.clone() {
+        let (config, limit) = (config.clone(), limit.clone());
+        tasks.spawn(async move {
+            let _permit = limit
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            read_region(&config, &region).await
+        });
+    }
+    let mut read: Vec<RegionInventory> = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        match result {
+            Ok(region) => read.push(region),
+            Err(e) => tracing::error!(error = %e, "region task failed"),
+        }
+    }
+    read.sort_by(|a, b| a.region.cmp(&b.region));
+    AccountInventory {
+        account_id: account.to_owned(),
+        status: CollectionStatus::Collected,
+        roles,
+        regions: read,
+    }
+}
+
+/// All roles with their trust and identity policies, in one paginated call. Documents come
+/// back URL-encoded from AWS (plain from moto); they are stored as returned and decoded by
+/// the policy parser.
+async fn read_roles(config: &SdkConfig) -> Result<Vec<Role>, String> {
+    let client = aws_sdk_iam::Client::new(config);
+    let mut roles = Vec::new();
+    let mut documents = std::collections::HashMap::new();
+    let mut pages = client
+        .get_account_authorization_details()
+        .filter(EntityType::Role)
+        .filter(EntityType::LocalManagedPolicy)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| describe("GetAccountAuthorizationDetails", e))?;
+        for policy in page.policies() {
+            let default = policy
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version())
+                .and_then(|v| v.document());
+            if let (Some(arn), Some(doc)) = (policy.arn(), default) {
+                documents.insert(arn.to_owned(), doc.to_owned());
+            }
+        }
+        for r in page.role_detail_list() {
+            roles.push(Role {
+                name: r.role_name().unwrap_or_default().to_owned(),
+                arn: r.arn().unwrap_or_default().to_owned(),
+                path: r.path().unwrap_or("/").to_owned(),
+                trust_policy: PolicyDocument::Text(
+                    r.assume_role_policy_document()
+                        .unwrap_or_default()
+                        .to_owned(),
+                ),
+                attached_policies: r
+                    .attached_managed_policies()
+                    .iter()
+                    .map(|p| AttachedPolicy {
+                        arn: p.policy_arn().unwrap_or_default().to_owned(),
+                        name: p.policy_name().unwrap_or_default().to_owned(),
+                        document: None,
+                    })
+                    .collect(),
+                inline_policies: r
+                    .role_policy_list()
+                    .iter()
+                    .map(|p| InlinePolicy {
+                        name: p.policy_name().unwrap_or_default().to_owned(),
+                        document: PolicyDocument::Text(
+                            p.policy_document().unwrap_or_default().to_owned(),
+                        ),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    for role in &mut roles {
+        for p in &mut role.attached_policies {
+            p.document = documents
+                .get(&p.arn)
+                .map(|d| PolicyDocument::Text(d.clone()));
+        }
+    }
+    roles.sort_by(|a, b| a.arn.cmp(&b.arn));
+    Ok(roles)
+}
+
+/// The regions the account has enabled. The filter is applied to the answer too: an emulator
+/// may ignore it and list every region.
+async fn enabled_regions(config: &SdkConfig) -> Result<Vec<String>, String> {
+    let client = aws_sdk_ec2::Client::new(config);
+    let out = client
+        .describe_regions()
+        .all_regions(false)
+        .send()
+        .await
+        .map_err(|e| describe("DescribeRegions", e))?;
+    let mut regions: Vec<String> = out
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
+        .filter_map(|r| r.region_name().map(str::to_owned))
+        .collect();
+    regions.sort();
+    Ok(regions)
+}
+
+async fn read_region(config: &SdkConfig, region: &str) -> RegionInventory {
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(config)
+            .region(Region::new(region.to_owned()))
+            .build(),
+    );
+    match read_network(&ec2, region).await {
+        Ok(region) => region,
+        Err(error) => RegionInventory {
+            region: region.to_owned(),
+            status: CollectionStatus::Failed { error },
+            vpcs: vec![],
+            peering_connections: vec![],
+            transit_gateway_attachments: vec![],
+            subnets: vec![],
+        },
+    }
+}
+
+fn text(s: Option<&str>) -> String {
+    s.unwrap_or_default().to_owned()
+}
+
+async fn read_network(ec2: &aws_sdk_ec2::Client, region: &str) -> Result<RegionInventory, String> {
+    let mut vpcs = Vec::new();
+    let mut pages = ec2.describe_vpcs().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for v in page.map_err(|e| describe("DescribeVpcs", e))?.vpcs() {
+            vpcs.push(Vpc {
+                id: text(v.vpc_id()),
+                owner_id: text(v.owner_id()),
+                cidr_block: text(v.cidr_block()),
+                is_default: v.is_default().unwrap_or(false),
+            });
+        }
+    }
+    let mut peering_connections = Vec::new();
+    let mut pages = ec2
+        .describe_vpc_peering_connections()
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for p in page
+            .map_err(|e| describe("DescribeVpcPeeringConnections", e))?
+            .vpc_peering_connections()
+        {
+            let side =
+                |info: Option<&aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo>| PeeringSide {
+                    account_id: text(info.and_then(|i| i.owner_id())),
+                    vpc_id: text(info.and_then(|i| i.vpc_id())),
+                    // Older records omit the region of a same-region connection.
+                    region: info.and_then(|i| i.region()).unwrap_or(region).to_owned(),
+                    cidr_block: info.and_then(|i| i.cidr_block()).map(str::to_owned),
+                };
+            peering_connections.push(PeeringConnection {
+                id: text(p.vpc_peering_connection_id()),
+                status: p
+                    .status()
+                    .and_then(|s| s.code())
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or_else(|| "unknown".to_owned()),
+                requester: side(p.requester_vpc_info()),
+                accepter: side(p.accepter_vpc_info()),
+            });
+        }
+    }
+    let mut transit_gateway_attachments = Vec::new();
+    let mut pages = ec2
+        .describe_transit_gateway_attachments()
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for a in page
+            .map_err(|e| describe("DescribeTransitGatewayAttachments", e))?
+            .transit_gateway_attachments()
+        {
+            transit_gateway_attachments.push(TransitGatewayAttachment {
+                id: text(a.transit_gateway_attachment_id()),
+                transit_gateway_id: text(a.transit_gateway_id()),
+                transit_gateway_owner_id: text(a.transit_gateway_owner_id()),
+                resource_owner_id: text(a.resource_owner_id()),
+                resource_type: a
+                    .resource_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                resource_id: text(a.resource_id()),
+                state: a.state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            });
+        }
+    }
+    let mut subnets = Vec::new();
+    let mut pages = ec2.describe_subnets().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for s in page.map_err(|e| describe("DescribeSubnets", e))?.subnets() {
+            subnets.push(Subnet {
+                id: text(s.subnet_id()),
+                vpc_id: text(s.vpc_id()),
+                owner_id: text(s.owner_id()),
+                cidr_block: text(s.cidr_block()),
+                availability_zone: text(s.availability_zone()),
+            });
+        }
+    }
+    vpcs.sort_by(|a, b| a.id.cmp(&b.id));
+    peering_connections.sort_by(|a, b| a.id.cmp(&b.id));
+    transit_gateway_attachments.sort_by(|a, b| a.id.cmp(&b.id));
+    subnets.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(RegionInventory {
+        region: region.to_owned(),
+        status: CollectionStatus::Collected,
+        vpcs,
+        peering_connections,
+        transit_gateway_attachments,
+        subnets,
+    })
+}

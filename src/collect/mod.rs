@@ -1,0 +1,195 @@
+//! Live collection: reads an AWS Organization through the AWS SDK and fills an [`Inventory`].
+//!
+//! Collectors never judge. What they could not read they record as failed, with the reason,
+//! and the rest of the scan goes on: an unreadable account becomes a `not-scanned` finding,
+//! never a clean one.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::inventory::{
+    AccountInventory, AccountStatus, CollectionStatus, FORMAT_VERSION, Inventory, Organization,
+};
+
+mod account;
+mod organization;
+mod progress;
+mod session;
+
+pub use progress::Progress;
+pub use session::{AuditRole, base_config};
+
+/// What to collect, and how politely.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub audit_role: AuditRole,
+    /// Regions to read in every account; `None` reads every region each account has enabled.
+    pub regions: Option<Vec<String>>,
+    /// A role to assume for the Organizations reads (a delegated administrator); `None` uses
+    /// the caller's own credentials.
+    pub organization_role: Option<String>,
+    /// Accounts read at once.
+    pub concurrency: usize,
+    /// Regions read at once inside one account.
+    pub region_concurrency: usize,
+    /// Stop starting and finishing work at this instant; the rest is marked not scanned.
+    pub deadline: Option<Instant>,
+}
+
+/// Why collection could not start at all (account-level failures are data, not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("cannot read the organization: {0}")]
+    Organization(String),
+}
+
+/// Collects the organization, then every selected account in parallel.
+/// `select` picks the accounts to scan once the organization is known; `None` scans every
+/// active account.
+pub async fn collect(
+    base: &SdkConfig,
+    options: &Options,
+    select: &(dyn Fn(&Organization) -> Option<BTreeSet<String>> + Sync),
+    progress: &Progress,
+) -> Result<Inventory, CollectError> {
+    let org_config = match &options.organization_role {
+        Some(arn) => session::assumed(base, &AuditRole::arn_only(arn)).await,
+        None => base.clone(),
+    };
+    let organization = organization::read(&org_config)
+        .await
+        .map_err(CollectError::Organization)?;
+    let chosen = select(&organization);
+    let selected: Vec<String> = organization
+        .accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Active)
+        .map(|a| a.id.clone())
+        .filter(|id| chosen.as_ref().is_none_or(|s| s.contains(id)))
+        .collect();
+    let out_of_scope: Vec<String> = organization
+        .accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Active && !selected.contains(&a.id))
+        .map(|a| a.id.clone())
+        .collect();
+    progress.start(selected.len());
+    let accounts = collect_accounts(base, options, &selected, progress).await;
+    progress.finish();
+    let regions = match &options.regions {
+        Some(list) => list.clone(),
+        None => union_of_regions(&accounts),
+    };
+    Ok(Inventory {
+        format_version: FORMAT_VERSION,
+        collected_at: Some(now_rfc3339()),
+        regions,
+        out_of_scope,
+        organization: Organization {
+            status: CollectionStatus::Collected,
+            ..organization
+        },
+        accounts,
+    })
+}
+
+/// With no configured list, the regions of the inventory are those any account reported:
+/// each account's own enabled set was read and recorded by that account.
+fn union_of_regions(accounts: &[AccountInventory]) -> Vec<String> {
+    let set: BTreeSet<&str> = accounts
+        .iter()
+        .flat_map(|a| a.regions.iter().map(|r| r.region.as_str()))
+        .collect();
+    set.into_iter().map(str::to_owned).collect()
+}
+
+async fn collect_accounts(
+    base: &SdkConfig,
+    options: &Options,
+    ids: &[String],
+    progress: &Progress,
+) -> Vec<AccountInventory> {
+    let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    for id in ids {
+        let (base, options, limit, id) = (base.clone(), options.clone(), limit.clone(), id.clone());
+        tasks.spawn(async move {
+            let _permit = limit
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            account::read(&base, &options, &id).await
+        });
+    }
+    let mut done: Vec<AccountInventory> = Vec::with_capacity(ids.len());
+    let stop_reason = loop {
+        let deadline = async {
+            match options.deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            next = tasks.join_next() => match next {
+                None => break None,
+                Some(Ok(account)) => {
+                    progress.account_done(account.status.failure().is_some());
+                    done.push(account);
+                }
+                // A panicking task is a bug; its account is reported as not scanned below.
+                Some(Err(e)) => tracing::error!(error = %e, "account task failed"),
+            },
+            _ = deadline => break Some("the scan's deadline was reached before this account was read"),
+            _ = tokio::signal::ctrl_c() => break Some("the scan was interrupted (Ctrl-C) before this account was read"),
+        }
+    };
+    tasks.abort_all();
+    let reason = stop_reason.unwrap_or("the account's collection task failed");
+    for id in ids {
+        if !done.iter().any(|a| a.account_id == *id) {
+            done.push(AccountInventory::failed(id, reason));
+        }
+    }
+    done.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    done
+}
+
+impl AccountInventory {
+    pub fn failed(id: &str, error: impl Into<String>) -> AccountInventory {
+        AccountInventory {
+            account_id: id.to_owned(),
+            status: CollectionStatus::Failed {
+                error: error.into(),
+            },
+            roles: Vec::new(),
+            regions: Vec::new(),
+        }
+    }
+}
+
+fn now_rfc3339() -> String {
+    aws_sdk_sts::primitives::DateTime::from(std::time::SystemTime::now())
+        .fmt(aws_sdk_sts::primitives::DateTimeFormat::DateTime)
+        .unwrap_or_default()
+}
+
+/// Parses `90s`, `15m`, `2h` or a number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let (digits, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (e.g. 90s, 15m, 2h)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("`{s}` is not a duration (e.g. 90s, 15m, 2h)")),
+    };
+    Ok(Duration::from_secs(secs))
+}

@@ -1,0 +1,615 @@
+//! One passing and one failing case per rule, on a small organization: management and
+//! shared-services platform accounts, tenant `acme` (two accounts), tenant `beta`, and an
+//! unmapped sandbox account.
+
+mod common;
+
+use serde_json::{Value, json};
+use tenantguard::config::Config;
+use tenantguard::evaluate::evaluate;
+use tenantguard::inventory::*;
+
+const MGMT: &str = "100000000001";
+const SHARED: &str = "100000000002";
+const ACME: &str = "210000000001";
+const ACME2: &str = "210000000002";
+const BETA: &str = "220000000001";
+const SANDBOX: &str = "290000000001";
+const VENDOR: &str = "999900000001";
+const STRANGER: &str = "888800000001";
+
+const CONFIG: &str = r#"
+required_scps = ["Guardrail"]
+[tenants.accounts]
+"210000000001" = "acme"
+"210000000002" = "acme"
+"220000000001" = "beta"
+[platform.accounts]
+"100000000002" = "shared-services"
+[[third_parties]]
+name = "vendor"
+accounts = ["999900000001"]
+"#;
+
+struct Org {
+    inventory: Inventory,
+    config: String,
+}
+
+fn org() -> Org {
+    let account = |id: &str, parent: &str| Account {
+        id: id.into(),
+        name: format!("a{id}"),
+        status: AccountStatus::Active,
+        parent_id: parent.into(),
+        tags: Default::default(),
+    };
+    let collected = |id: &str| AccountInventory {
+        account_id: id.into(),
+        status: CollectionStatus::Collected,
+        roles: vec![],
+        regions: vec![RegionInventory {
+            region: "eu-west-1".into(),
+            status: CollectionStatus::Collected,
+            vpcs: vec![],
+            peering_connections: vec![],
+            transit_gateway_attachments: vec![],
+            subnets: vec![],
+        }],
+    };
+    let ids = [MGMT, SHARED, ACME, ACME2, BETA, SANDBOX];
+    Org {
+        inventory: Inventory {
+            format_version: FORMAT_VERSION,
+            collected_at: None,
+            regions: vec!["eu-west-1".into()],
+            out_of_scope: vec![],
+            organization: Organization {
+                id: "o-test000001".into(),
+                management_account_id: MGMT.into(),
+                status: CollectionStatus::Collected,
+                roots: vec![Root {
+                    id: "r-t1".into(),
+                    name: "Root".into(),
+                }],
+                organizational_units: vec![
+                    OrganizationalUnit {
+                        id: "ou-t1-tenants".into(),
+                        name: "Tenants".into(),
+                        parent_id: "r-t1".into(),
+                    },
+                    OrganizationalUnit {
+                        id: "ou-t1-acme".into(),
+                        name: "Acme".into(),
+                        parent_id: "ou-t1-tenants".into(),
+                    },
+                ],
+                accounts: vec![
+                    account(MGMT, "r-t1"),
+                    account(SHARED, "r-t1"),
+                    account(ACME, "ou-t1-acme"),
+                    account(ACME2, "ou-t1-acme"),
+                    account(BETA, "ou-t1-tenants"),
+                    account(SANDBOX, "r-t1"),
+                ],
+                policies: vec![ServiceControlPolicy {
+                    id: "p-guard".into(),
+                    name: "Guardrail".into(),
+                    aws_managed: false,
+                    document: PolicyDocument::Json(
+                        json!({"Version": "2012-10-17", "Statement": []}),
+                    ),
+                    targets: vec!["ou-t1-tenants".into()],
+                }],
+            },
+            accounts: ids.iter().map(|id| collected(id)).collect(),
+        },
+        // The sandbox is a platform account unless a test wants it unmapped.
+        config: CONFIG.replace(
+            "[platform.accounts]\n",
+            &format!("[platform.accounts]\n\"{SANDBOX}\" = \"other\"\n"),
+        ),
+    }
+}
+
+impl Org {
+    fn account(&mut self, id: &str) -> &mut AccountInventory {
+        self.inventory
+            .accounts
+            .iter_mut()
+            .find(|a| a.account_id == id)
+            .unwrap()
+    }
+
+    fn role(mut self, account: &str, name: &str, trust: Value) -> Org {
+        self.account(account).roles.push(Role {
+            name: name.into(),
+            arn: format!("arn:aws:iam::{account}:role/{name}"),
+            path: "/".into(),
+            trust_policy: PolicyDocument::Json(trust),
+            attached_policies: vec![],
+            inline_policies: vec![],
+        });
+        self
+    }
+
+    fn raw_role(mut self, account: &str, name: &str, text: &str) -> Org {
+        self = self.role(account, name, json!({}));
+        self.account(account).roles.last_mut().unwrap().trust_policy =
+            PolicyDocument::Text(text.into());
+        self
+    }
+
+    /// A peering connection, recorded on both sides (as `DescribeVpcPeeringConnections`
+    /// shows it to each) when both are in the organization.
+    fn peering(mut self, id: &str, status: &str, requester: &str, accepter: &str) -> Org {
+        let side = |a: &str| PeeringSide {
+            account_id: a.into(),
+            vpc_id: format!("vpc-{a}"),
+            region: "eu-west-1".into(),
+            cidr_block: None,
+        };
+        let pcx = PeeringConnection {
+            id: id.into(),
+            status: status.into(),
+            requester: side(requester),
+            accepter: side(accepter),
+        };
+        for a in [requester, accepter] {
+            if let Some(acct) = self
+                .inventory
+                .accounts
+                .iter_mut()
+                .find(|x| x.account_id == a)
+            {
+                acct.regions[0].peering_connections.push(pcx.clone());
+            }
+        }
+        self
+    }
+
+    fn config(mut self, extra: &str) -> Org {
+        self.config.push_str(extra);
+        self
+    }
+
+    fn unmapped_sandbox(mut self) -> Org {
+        self.config = CONFIG.to_owned();
+        self
+    }
+
+    /// (rule, resource, counterpart account) of every finding of `rule`.
+    fn findings(&self, rule: &str) -> Vec<(String, Option<String>)> {
+        let config = Config::parse(&self.config, "test.toml", &tenantguard::rules::ids()).unwrap();
+        evaluate(&self.inventory, &config)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| (f.resource, f.counterpart.and_then(|c| c.account)))
+            .collect()
+    }
+}
+
+fn trust(principal: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]})
+}
+
+fn trust_if(principal: Value, condition: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", "Condition": condition}]})
+}
+
+fn role_arn(account: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account}:role/{name}")
+}
+
+mod cross_tenant_trust {
+    use super::*;
+
+    #[test]
+    fn passes_for_own_tenant_and_platform() {
+        let org = org()
+            .role(ACME, "own", trust(json!({"AWS": ACME2})))
+            .role(
+                ACME,
+                "platform",
+                trust(json!({"AWS": format!("arn:aws:iam::{MGMT}:root")})),
+            )
+            .role(
+                ACME,
+                "narrowed",
+                trust_if(
+                    json!("*"),
+                    json!({"StringEquals": {"aws:PrincipalAccount": [ACME, ACME2]}}),
+                ),
+            );
+        assert_eq!(org.findings("cross-tenant-trust"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_another_tenant_directly_narrowed_or_by_path() {
+        let org = org()
+            .role(ACME, "direct", trust(json!({"AWS": format!("arn:aws:iam::{BETA}:role/x")})))
+            .role(ACME, "narrowed", trust_if(json!({"AWS": "*"}), json!({"ArnLike": {"aws:PrincipalArn": format!("arn:aws:iam::{BETA}:*")}})))
+            .role(BETA, "path", trust_if(json!("*"), json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-test000001/r-t1/ou-t1-tenants/ou-t1-acme/*"}})));
+        let mut got = org.findings("cross-tenant-trust");
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                (role_arn(ACME, "direct"), Some(BETA.into())),
+                (role_arn(ACME, "narrowed"), Some(BETA.into())),
+                (role_arn(BETA, "path"), Some(ACME.into())),
+                (role_arn(BETA, "path"), Some(ACME2.into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unmapped_account_is_not_trusted() {
+        let org = org()
+            .unmapped_sandbox()
+            .role(ACME, "sandbox", trust(json!({"AWS": SANDBOX})));
+        assert_eq!(
+            org.findings("cross-tenant-trust"),
+            vec![(role_arn(ACME, "sandbox"), Some(SANDBOX.into()))]
+        );
+    }
+
+    #[test]
+    fn an_unconditional_deny_removes_the_path() {
+        let org = org().role(
+            ACME,
+            "denied",
+            json!({"Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": [ACME2, BETA]}, "Action": "sts:AssumeRole"},
+                {"Effect": "Deny", "Principal": {"AWS": BETA}, "Action": "sts:AssumeRole"}
+            ]}),
+        );
+        assert_eq!(org.findings("cross-tenant-trust"), vec![]);
+    }
+}
+
+mod platform_trusts_tenant {
+    use super::*;
+
+    #[test]
+    fn passes_when_the_platform_trusts_itself() {
+        let org = org().role(SHARED, "deploy", trust(json!({"AWS": MGMT})));
+        assert_eq!(org.findings("platform-trusts-tenant"), vec![]);
+    }
+
+    #[test]
+    fn fails_when_a_tenant_can_assume_a_platform_role() {
+        let org = org().role(SHARED, "artifacts", trust(json!({"AWS": BETA})));
+        assert_eq!(
+            org.findings("platform-trusts-tenant"),
+            vec![(role_arn(SHARED, "artifacts"), Some(BETA.into()))]
+        );
+        assert_eq!(
+            org.findings("cross-tenant-trust"),
+            vec![],
+            "reported once, by the platform rule"
+        );
+    }
+}
+
+mod wildcard_trust {
+    use super::*;
+
+    #[test]
+    fn passes_when_a_condition_narrows_the_wildcard() {
+        let org = org().role(
+            ACME,
+            "ok",
+            trust_if(
+                json!("*"),
+                json!({"StringEquals": {"aws:PrincipalAccount": ACME}}),
+            ),
+        );
+        assert_eq!(org.findings("wildcard-trust"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_star_not_principal_and_non_narrowing_conditions() {
+        let org = org()
+            .role(ACME, "star", trust(json!("*")))
+            .role(ACME, "mfa", trust_if(json!({"AWS": "*"}), json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}})))
+            .role(ACME, "negated", trust_if(json!({"AWS": "*"}), json!({"StringNotEquals": {"aws:PrincipalAccount": BETA}})))
+            .role(ACME, "notprincipal", json!({"Statement": {"Effect": "Allow", "NotPrincipal": {"AWS": BETA}, "Action": "sts:AssumeRole"}}));
+        assert_eq!(org.findings("wildcard-trust").len(), 4);
+    }
+}
+
+mod organization_wide_trust {
+    use super::*;
+
+    #[test]
+    fn passes_for_an_ou_path_of_the_tenant_itself() {
+        let org = org().role(ACME, "own-ou", trust_if(json!("*"), json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-test000001/r-t1/ou-t1-tenants/ou-t1-acme/*"}})));
+        assert_eq!(org.findings("organization-wide-trust"), vec![]);
+        assert_eq!(org.findings("cross-tenant-trust"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_principal_org_id_and_a_path_covering_every_tenant() {
+        let org = org()
+            .role(ACME, "org", trust_if(json!({"AWS": "*"}), json!({"StringEquals": {"aws:PrincipalOrgID": "o-test000001"}})))
+            .role(ACME, "tenants-ou", trust_if(json!("*"), json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-test000001/r-t1/ou-t1-tenants/*"}})));
+        assert_eq!(org.findings("organization-wide-trust").len(), 2);
+    }
+}
+
+mod external_trust {
+    use super::*;
+
+    #[test]
+    fn passes_for_a_vendor_with_external_id() {
+        let org = org().role(
+            ACME,
+            "vendor",
+            trust_if(
+                json!({"AWS": VENDOR}),
+                json!({"StringEquals": {"sts:ExternalId": "acme-1"}}),
+            ),
+        );
+        assert_eq!(org.findings("external-trust"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_a_stranger_a_vendor_without_external_id_and_another_org() {
+        let org = org()
+            .role(ACME, "stranger", trust(json!({"AWS": STRANGER})))
+            .role(ACME, "vendor", trust(json!({"AWS": VENDOR})))
+            .role(
+                ACME,
+                "other-org",
+                trust_if(
+                    json!("*"),
+                    json!({"StringEquals": {"aws:PrincipalOrgID": "o-someoneelse"}}),
+                ),
+            );
+        let mut got = org.findings("external-trust");
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                (role_arn(ACME, "other-org"), None),
+                (role_arn(ACME, "stranger"), Some(STRANGER.into())),
+                (role_arn(ACME, "vendor"), Some(VENDOR.into())),
+            ]
+        );
+    }
+}
+
+mod unresolved_principal {
+    use super::*;
+
+    #[test]
+    fn passes_for_resolvable_principals() {
+        let org = org().role(
+            ACME,
+            "ok",
+            trust(json!({"AWS": ACME, "Service": "ec2.amazonaws.com"})),
+        );
+        assert_eq!(org.findings("unresolved-principal"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_a_deleted_principal_and_an_unknown_form() {
+        let org = org()
+            .role(
+                ACME,
+                "deleted",
+                trust(json!({"AWS": "AROAEXAMPLEDELETED0001"})),
+            )
+            .role(
+                ACME,
+                "odd",
+                trust(json!({"AWS": "arn:aws:iam::21000000000:role/x"})),
+            );
+        assert_eq!(org.findings("unresolved-principal").len(), 2);
+    }
+}
+
+mod unreadable_policy {
+    use super::*;
+
+    #[test]
+    fn passes_for_a_url_encoded_document() {
+        let org = org().raw_role(ACME, "encoded", "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22210000000001%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%7D");
+        assert_eq!(org.findings("unreadable-policy"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_broken_json_and_the_scan_goes_on() {
+        let org = org().raw_role(ACME, "broken", "{\"Statement\": [").role(
+            ACME,
+            "bad",
+            trust(json!({"AWS": BETA})),
+        );
+        assert_eq!(
+            org.findings("unreadable-policy"),
+            vec![(role_arn(ACME, "broken"), None)]
+        );
+        assert_eq!(org.findings("cross-tenant-trust").len(), 1);
+    }
+}
+
+mod cross_tenant_peering {
+    use super::*;
+
+    #[test]
+    fn passes_for_rejected_same_tenant_and_platform_to_platform() {
+        let org = org()
+            .peering("pcx-rejected", "rejected", ACME, BETA)
+            .peering("pcx-deleted", "deleted", ACME, BETA)
+            .peering("pcx-own", "active", ACME, ACME2)
+            .peering("pcx-platform", "active", SHARED, MGMT);
+        assert_eq!(org.findings("cross-tenant-peering"), vec![]);
+    }
+
+    #[test]
+    fn fails_once_per_connection_for_live_ones() {
+        let org = org()
+            .peering("pcx-active", "active", ACME, BETA)
+            .peering("pcx-pending", "pending-acceptance", BETA, ACME2)
+            .peering("pcx-hub", "provisioning", SHARED, ACME);
+        let got = org.findings("cross-tenant-peering");
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got.iter()
+                .any(|(r, c)| r.ends_with("pcx-hub") && c.as_deref() == Some(SHARED)),
+            "reported on the tenant's side"
+        );
+    }
+
+    #[test]
+    fn an_exception_marks_it_and_is_cited() {
+        let org = org().peering("pcx-hub", "active", ACME, SHARED).config(
+            "[[exceptions]]\nrule = \"cross-tenant-peering\"\nresource = \"pcx-hub\"\nowner = \"net\"\nreason = \"hub\"\n",
+        );
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let ev = evaluate(&org.inventory, &config);
+        let f = ev
+            .findings
+            .iter()
+            .find(|f| f.rule == "cross-tenant-peering")
+            .unwrap();
+        assert_eq!(f.exception.as_ref().unwrap().owner, "net");
+        assert!(!ev.findings.iter().any(|f| f.rule == "unused-exception"));
+    }
+}
+
+mod external_peering {
+    use super::*;
+
+    #[test]
+    fn passes_inside_the_organization() {
+        assert_eq!(
+            org()
+                .peering("pcx-own", "active", ACME, ACME2)
+                .findings("external-peering"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn fails_for_an_outside_account() {
+        let got = org()
+            .peering("pcx-out", "active", STRANGER, BETA)
+            .findings("external-peering");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1.as_deref(), Some(STRANGER));
+    }
+}
+
+mod required_scp_missing {
+    use super::*;
+
+    #[test]
+    fn passes_when_inherited_from_an_ou() {
+        assert_eq!(org().findings("required-scp-missing"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_an_account_outside_the_ou_and_an_unknown_scp() {
+        let mut org = org();
+        org.inventory
+            .organization
+            .accounts
+            .iter_mut()
+            .find(|a| a.id == BETA)
+            .unwrap()
+            .parent_id = "r-t1".into();
+        assert_eq!(org.findings("required-scp-missing").len(), 1);
+        let org = org.config("");
+        let mut org2 = org;
+        org2.config = org2.config.replace(
+            "required_scps = [\"Guardrail\"]",
+            "required_scps = [\"p-missing\"]",
+        );
+        assert_eq!(
+            org2.findings("required-scp-missing").len(),
+            3,
+            "every tenant account"
+        );
+    }
+}
+
+mod unmapped_account {
+    use super::*;
+
+    #[test]
+    fn passes_when_every_account_is_mapped() {
+        assert_eq!(org().findings("unmapped-account"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_an_active_unmapped_account_but_not_a_suspended_one() {
+        let org = org().unmapped_sandbox();
+        assert_eq!(org.findings("unmapped-account").len(), 1);
+        let mut org = org;
+        org.inventory
+            .organization
+            .accounts
+            .iter_mut()
+            .find(|a| a.id == SANDBOX)
+            .unwrap()
+            .status = AccountStatus::Suspended;
+        assert_eq!(org.findings("unmapped-account"), vec![]);
+    }
+}
+
+mod not_scanned {
+    use super::*;
+
+    #[test]
+    fn passes_when_everything_was_read() {
+        let org = org();
+        assert_eq!(org.findings("not-scanned"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_failed_missing_and_regionless_accounts() {
+        let mut org = org();
+        org.account(ACME).status = CollectionStatus::Failed {
+            error: "AccessDenied".into(),
+        };
+        org.account(BETA).regions[0].status = CollectionStatus::Failed {
+            error: "throttled".into(),
+        };
+        org.account(ACME2).regions.clear();
+        org.inventory.accounts.retain(|a| a.account_id != SHARED);
+        let got = org.findings("not-scanned");
+        assert_eq!(got.len(), 4, "{got:?}");
+    }
+
+    #[test]
+    fn an_unread_account_reports_nothing_else_as_clean() {
+        let mut org = org().role(ACME, "x", trust(json!({"AWS": BETA})));
+        org.account(ACME).status = CollectionStatus::Failed {
+            error: "AccessDenied".into(),
+        };
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let ev = evaluate(&org.inventory, &config);
+        assert!(!ev.complete());
+    }
+}
+
+mod unused_exception {
+    use super::*;
+
+    #[test]
+    fn fails_for_an_exception_that_matches_nothing() {
+        let org = org().config("[[exceptions]]\nrule = \"wildcard-trust\"\nresource = \"*role/gone\"\nowner = \"o\"\nreason = \"r\"\n");
+        assert_eq!(org.findings("unused-exception").len(), 1);
+    }
+
+    #[test]
+    fn passes_when_it_matches() {
+        let org = org()
+            .role(ACME, "gone", trust(json!("*")))
+            .config("[[exceptions]]\nrule = \"wildcard-trust\"\nresource = \"*role/gone\"\nowner = \"o\"\nreason = \"r\"\n");
+        assert_eq!(org.findings("unused-exception"), vec![]);
+    }
+}
