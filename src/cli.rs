@@ -222,8 +222,6 @@ pub enum CliError {
         path: String,
         source: std::io::Error,
     },
-    #[error(transparent)]
-    Collect(#[from] crate::collect::CollectError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }
@@ -365,12 +363,18 @@ fn check_organization(
     config: &Path,
 ) -> Result<(), CliError> {
     match &cfg.organization_id {
-        Some(expected) if *expected != inv.organization.id => Err(CliError::WrongOrganization {
-            inventory: shown.to_owned(),
-            found: inv.organization.id.clone(),
-            config: config.display().to_string(),
-            expected: expected.clone(),
-        }),
+        // An organization that could not be read has no id to compare; it is reported
+        // `not-scanned` instead.
+        Some(expected)
+            if *expected != inv.organization.id && inv.organization.status.failure().is_none() =>
+        {
+            Err(CliError::WrongOrganization {
+                inventory: shown.to_owned(),
+                found: inv.organization.id.clone(),
+                config: config.display().to_string(),
+                expected: expected.clone(),
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -401,7 +405,7 @@ fn collect_live(config: &Config, live: &LiveArgs, progress: bool) -> Result<Inve
     };
     runtime.block_on(async {
         let base = collect::base_config(live.profile.as_deref()).await;
-        Ok(collect::collect(&base, &options, &select, &Progress::new(progress)).await?)
+        Ok(collect::collect(&base, &options, &select, &Progress::new(progress)).await)
     })
 }
 

@@ -40,7 +40,8 @@ pub struct Inventory {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collected_at: Option<String>,
     /// The regions collection was asked to read in every account. An account without a record
-    /// for one of them was not scanned there.
+    /// for one of them was not scanned there. Empty when each account was read in the regions
+    /// it has enabled.
     pub regions: Vec<String>,
     /// Active accounts deliberately left out of this collection (a filter on the command
     /// line, a shard): not scanned, but on purpose, so not an incomplete scan.

@@ -585,6 +585,14 @@ mod not_scanned {
     }
 
     #[test]
+    fn an_account_left_out_on_purpose_is_not_missing() {
+        let mut org = org();
+        org.inventory.accounts.retain(|a| a.account_id != BETA);
+        org.inventory.out_of_scope.push(BETA.into());
+        assert_eq!(org.findings("not-scanned"), vec![]);
+    }
+
+    #[test]
     fn an_unread_account_reports_nothing_else_as_clean() {
         let mut org = org().role(ACME, "x", trust(json!({"AWS": BETA})));
         org.account(ACME).status = CollectionStatus::Failed {

@@ -16,8 +16,8 @@ use crate::inventory::{
 };
 
 /// An SDK error with its whole chain of causes, on one line.
-fn describe(what: &str, e: impl std::error::Error) -> String {
-    format!("{what}: {}", aws_sdk_sts::error::DisplayErrorContext(e)).replace('\n', " ")
+fn describe(what: &str, e: impl std::error::Error + 'static) -> String {
+    super::session::describe(what, &e)
 }
 
 pub async fn read(base: &SdkConfig, options: &Options, account: &str) -> AccountInventory {

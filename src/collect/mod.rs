@@ -42,13 +42,6 @@ pub struct Options {
     pub deadline: Option<Instant>,
 }
 
-/// Why collection could not start at all (account-level failures are data, not errors).
-#[derive(Debug, thiserror::Error)]
-pub enum CollectError {
-    #[error("cannot read the organization: {0}")]
-    Organization(String),
-}
-
 /// Collects the organization, then every selected account in parallel.
 /// `select` picks the accounts to scan once the organization is known; `None` scans every
 /// active account.
@@ -57,14 +50,35 @@ pub async fn collect(
     options: &Options,
     select: &(dyn Fn(&Organization) -> Option<BTreeSet<String>> + Sync),
     progress: &Progress,
-) -> Result<Inventory, CollectError> {
+) -> Inventory {
     let org_config = match &options.organization_role {
         Some(arn) => session::assumed(base, &AuditRole::arn_only(arn)).await,
         None => base.clone(),
     };
-    let organization = organization::read(&org_config)
-        .await
-        .map_err(CollectError::Organization)?;
+    let organization = match organization::read(&org_config).await {
+        Ok(org) => org,
+        // Without the organization there is no list of accounts: the inventory says so, and
+        // the scan reports itself incomplete rather than clean.
+        Err(error) => {
+            tracing::error!(%error, "cannot read the organization");
+            return Inventory {
+                format_version: FORMAT_VERSION,
+                collected_at: Some(now_rfc3339()),
+                regions: options.regions.clone().unwrap_or_default(),
+                out_of_scope: Vec::new(),
+                organization: Organization {
+                    id: "unknown".to_owned(),
+                    management_account_id: "unknown".to_owned(),
+                    status: CollectionStatus::Failed { error },
+                    roots: Vec::new(),
+                    organizational_units: Vec::new(),
+                    accounts: Vec::new(),
+                    policies: Vec::new(),
+                },
+                accounts: Vec::new(),
+            };
+        }
+    };
     let chosen = select(&organization);
     let selected: Vec<String> = organization
         .accounts
@@ -82,11 +96,10 @@ pub async fn collect(
     progress.start(selected.len());
     let accounts = collect_accounts(base, options, &selected, progress).await;
     progress.finish();
-    let regions = match &options.regions {
-        Some(list) => list.clone(),
-        None => union_of_regions(&accounts),
-    };
-    Ok(Inventory {
+    // Without a configured list each account was read in the regions it has enabled, which
+    // it recorded itself; there is no common list to hold every account to.
+    let regions = options.regions.clone().unwrap_or_default();
+    Inventory {
         format_version: FORMAT_VERSION,
         collected_at: Some(now_rfc3339()),
         regions,
@@ -96,17 +109,7 @@ pub async fn collect(
             ..organization
         },
         accounts,
-    })
-}
-
-/// With no configured list, the regions of the inventory are those any account reported:
-/// each account's own enabled set was read and recorded by that account.
-fn union_of_regions(accounts: &[AccountInventory]) -> Vec<String> {
-    let set: BTreeSet<&str> = accounts
-        .iter()
-        .flat_map(|a| a.regions.iter().map(|r| r.region.as_str()))
-        .collect();
-    set.into_iter().map(str::to_owned).collect()
+    }
 }
 
 async fn collect_accounts(

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use aws_config::SdkConfig;
 use aws_sdk_organizations::Client;
-use aws_sdk_organizations::error::DisplayErrorContext;
 use aws_sdk_organizations::types::{AccountStatus as SdkStatus, PolicyType};
 
 use crate::inventory::{
@@ -14,8 +13,8 @@ use crate::inventory::{
     Root, ServiceControlPolicy,
 };
 
-fn describe(what: &str, e: impl std::error::Error) -> String {
-    format!("{what}: {}", DisplayErrorContext(e))
+fn describe(what: &str, e: impl std::error::Error + 'static) -> String {
+    super::session::describe(what, &e)
 }
 
 pub async fn read(config: &SdkConfig) -> Result<Organization, String> {

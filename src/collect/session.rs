@@ -8,6 +8,20 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 
+/// An SDK error and its causes as one line: each cause's message once, joined by `: `.
+pub fn describe(what: &str, e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![what.to_owned()];
+    let mut current = Some(e);
+    while let Some(err) = current {
+        let text = err.to_string().replace('\n', " ");
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = err.source();
+    }
+    parts.join(": ")
+}
+
 /// The read-only role tenantguard assumes in every account.
 #[derive(Debug, Clone)]
 pub struct AuditRole {
@@ -57,6 +71,7 @@ impl AuditRole {
 /// honoured, adaptive retries so throttling slows the scan instead of failing it.
 pub async fn base_config(profile: Option<&str>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .identity_cache(patient_cache())
         .retry_config(
             RetryConfig::adaptive()
                 .with_max_attempts(10)
@@ -82,6 +97,14 @@ pub async fn base_config(profile: Option<&str>) -> SdkConfig {
             .build();
     }
     config
+}
+
+/// The default 5 s for loading credentials is shorter than AssumeRole's own retries under
+/// throttling: a throttled scan would give up on an account that only needed patience.
+fn patient_cache() -> aws_sdk_sts::config::SharedIdentityCache {
+    aws_config::identity::IdentityCache::lazy()
+        .load_timeout(Duration::from_secs(120))
+        .build()
 }
 
 /// A configuration whose credentials come from assuming `role` in `account`; the provider

@@ -57,7 +57,7 @@ impl Rule for NotScanned {
         for account in org
             .accounts
             .iter()
-            .filter(|a| a.status == AccountStatus::Active)
+            .filter(|a| a.status == AccountStatus::Active && !inv.out_of_scope.contains(&a.id))
         {
             let Some(data) = collected.get(account.id.as_str()) else {
                 report(

@@ -35,3 +35,55 @@ pub fn render(emitter: &dyn Emitter, evaluation: &Evaluation) -> String {
     emitter.emit(evaluation, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
+
+pub mod moto;
+pub mod proxy;
+pub mod seed;
+
+/// `service:Action` of every request in a moto recording: query protocols carry `Action=` in
+/// the form body, JSON protocols the `X-Amz-Target` header; the signing scope names the service.
+pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
+    let mut actions = std::collections::BTreeSet::new();
+    for line in recording.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let headers = &v["headers"];
+        let header = |name: &str| {
+            headers.as_object().and_then(|h| {
+                h.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .and_then(|(_, v)| v.as_str().map(str::to_owned))
+            })
+        };
+        let Some(auth) = header("Authorization") else {
+            continue;
+        };
+        let service = auth
+            .split("Credential=")
+            .nth(1)
+            .and_then(|c| c.split('/').nth(3))
+            .unwrap_or("?")
+            .to_owned();
+        let action = match header("X-Amz-Target") {
+            Some(target) => target.rsplit('.').next().unwrap().to_owned(),
+            None => {
+                let raw = v["body"].as_str().unwrap_or_default();
+                // The recorder stores bodies base64-encoded when `body_encoded` is set.
+                let body = if v["body_encoded"] == true {
+                    use base64::Engine;
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(raw)
+                        .unwrap_or_default();
+                    String::from_utf8_lossy(&bytes).into_owned()
+                } else {
+                    raw.to_owned()
+                };
+                body.split('&')
+                    .find_map(|kv| kv.strip_prefix("Action="))
+                    .unwrap_or("?")
+                    .to_owned()
+            }
+        };
+        actions.insert(format!("{service}:{action}"));
+    }
+    actions
+}

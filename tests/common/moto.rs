@@ -1,0 +1,107 @@
+//! The moto AWS emulator as the tests' AWS: seeding an organization through the real Rust
+//! SDK, and the environment that points `tenantguard` at it.
+#![allow(dead_code)]
+
+use std::sync::LazyLock;
+
+use tokio::sync::{Mutex, MutexGuard};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::Credentials;
+
+/// The URL `scripts/moto start` exported. Live tests need it: run them with `./scripts/test`.
+pub fn url() -> String {
+    std::env::var("TENANTGUARD_MOTO_URL").expect(
+        "TENANTGUARD_MOTO_URL is not set: run the tests with ./scripts/test, which starts moto",
+    )
+}
+
+/// moto is one shared server: tests of one binary take turns, each starting from a reset.
+static TURN: LazyLock<Mutex<()>> = LazyLock::new(|| Mutex::new(()));
+
+pub async fn exclusive() -> MutexGuard<'static, ()> {
+    let guard = TURN.lock().await;
+    post(&format!("{}/moto-api/reset", url()), "");
+    guard
+}
+
+/// A plain HTTP POST to moto's control API, without pulling in an HTTP client crate.
+pub fn post(url: &str, body: &str) -> String {
+    let out = std::process::Command::new("curl")
+        .args([
+            "-fsS",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: text/plain",
+            "--data",
+            body,
+            url,
+        ])
+        .output()
+        .expect("curl runs");
+    assert!(
+        out.status.success(),
+        "POST {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+pub fn get(url: &str) -> String {
+    let out = std::process::Command::new("curl")
+        .args(["-fsS", url])
+        .output()
+        .expect("curl runs");
+    assert!(out.status.success(), "GET {url}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The management account's configuration (moto's default caller, 123456789012).
+pub async fn config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "tests"))
+        .load()
+        .await
+}
+
+/// A configuration acting in `account`, through moto's OrganizationAccountAccessRole.
+pub async fn in_account(base: &SdkConfig, account: &str) -> SdkConfig {
+    let out = aws_sdk_sts::Client::new(base)
+        .assume_role()
+        .role_arn(format!(
+            "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+        ))
+        .role_session_name("seed")
+        .send()
+        .await
+        .unwrap();
+    let c = out.credentials().unwrap();
+    base.to_builder()
+        .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(
+            Credentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                Some(c.session_token().to_owned()),
+                None,
+                "seed",
+            ),
+        ))
+        .build()
+}
+
+/// The environment `tenantguard` runs in: the emulator's endpoint, dummy credentials, and
+/// no profile or instance metadata that could leak a real identity in.
+pub fn env(cmd: &mut assert_cmd::Command, endpoint: &str) {
+    cmd.env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN");
+}
