@@ -171,7 +171,7 @@ async fn denied_and_throttled_accounts_are_data_not_crashes() {
 
     let (code, report, stderr) = run(&proxy.url, scan_args(&config, &["--regions", REGIONS])).await;
     assert!(
-        proxy.throttled.load(std::sync::atomic::Ordering::SeqCst) > 10,
+        proxy.throttled.load(std::sync::atomic::Ordering::SeqCst) >= 5,
         "the proxy throttled"
     );
     assert!(
