@@ -38,7 +38,7 @@ for n in "${sizes[@]}"; do
     moto_after=$(cpu "$moto_pid")
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/stop-recording" >/dev/null
     curl -fsS "$TENANTGUARD_MOTO_URL/moto-api/recorder/download-recording" >"$dir/recording.jsonl"
-    read -r wall user sys rss <"$dir/time"
+    read -r wall user sys rss < <(tail -n 1 "$dir/time")
     members=$((n + 1))
     "$venv/bin/python" - "$dir/recording.jsonl" "$members" "$REGIONS" "$wall" "$user" "$sys" "$rss" "$moto_before" "$moto_after" "$code" "$dir/report.json" <<'PY'
 import base64, json, sys, collections

@@ -82,6 +82,39 @@ enum Command {
         #[arg(value_enum)]
         of: SchemaOf,
     },
+    /// Append a suppression for one finding of a report to the suppressions file.
+    Suppress {
+        /// The finding's fingerprint, from a report.
+        fingerprint: String,
+        /// The JSON report the finding is in.
+        #[arg(long)]
+        report: PathBuf,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        owner: String,
+        /// Last day it holds (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_date)]
+        expires: crate::date::Date,
+        #[arg(long, default_value = "tenantguard-suppressions.toml")]
+        file: PathBuf,
+    },
+    /// Combine the inventories of several shards into one.
+    Merge {
+        /// Shard inventories, as `collect --shard K/N` wrote them.
+        #[arg(required = true)]
+        inventories: Vec<PathBuf>,
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Show what changed between two inventories that matters for isolation.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        /// For tenant names and mapping changes.
+        #[arg(long, default_value = "tenantguard.toml")]
+        config: PathBuf,
+    },
     /// Check a configuration (and optionally an inventory) without scanning.
     Validate {
         #[arg(long, default_value = "tenantguard.toml")]
@@ -127,6 +160,22 @@ struct ScanArgs {
     /// SARIF `runAutomationDetails.id` (default `tenantguard/<organization id>/`).
     #[arg(long)]
     sarif_category: Option<String>,
+    /// A previous JSON or SARIF report: findings are marked new, unchanged or absent.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Fail only on findings the baseline did not have (needs `--baseline`).
+    #[arg(long, requires = "baseline")]
+    fail_on_new: bool,
+    /// Reviewed, expiring suppressions (`tenantguard-suppressions.toml`).
+    #[arg(long)]
+    suppressions: Option<PathBuf>,
+    /// The date suppressions expire against (default: today, UTC).
+    #[arg(long, hide = true, value_parser = parse_date)]
+    today: Option<crate::date::Date>,
+}
+
+fn parse_date(s: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
 /// How live collection runs.
@@ -156,6 +205,10 @@ struct LiveArgs {
     /// Scan only the accounts under this OU, by id or path of names (repeatable).
     #[arg(long = "ou")]
     ous: Vec<String>,
+    /// Scan shard K of N (`K/N`, from 1): a stable, hash-based share of the accounts; merge
+    /// the shards' inventories with `tenantguard merge`.
+    #[arg(long, value_parser = crate::shard::Shard::parse)]
+    shard: Option<crate::shard::Shard>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -183,6 +236,7 @@ enum DocFormat {
 enum SchemaOf {
     Inventory,
     Config,
+    Suppressions,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -224,6 +278,18 @@ pub enum CliError {
     },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error(transparent)]
+    Baseline(#[from] crate::baseline::BaselineError),
+    #[error("baseline `{path}` is of organization `{found}`, but this scan is of `{expected}`")]
+    BaselineOrganization {
+        path: String,
+        found: String,
+        expected: String,
+    },
+    #[error("fingerprint `{fingerprint}` is not in report `{report}`")]
+    UnknownFingerprint { fingerprint: String, report: String },
+    #[error(transparent)]
+    Merge(#[from] crate::shard::MergeError),
 }
 
 pub fn main() -> ExitCode {
@@ -318,6 +384,9 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             let schema = match of {
                 SchemaOf::Inventory => schemars::schema_for!(Inventory),
                 SchemaOf::Config => schemars::schema_for!(RawConfig),
+                SchemaOf::Suppressions => {
+                    schemars::schema_for!(crate::suppressions::SuppressionFile)
+                }
             };
             println!(
                 "{}",
@@ -326,6 +395,42 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             Ok(exit::CLEAN)
         }
         Command::Validate { config, inventory } => validate(&config, inventory.as_deref()),
+        Command::Suppress {
+            fingerprint,
+            report,
+            reason,
+            owner,
+            expires,
+            file,
+        } => suppress(&fingerprint, &report, reason, owner, expires, &file),
+        Command::Merge {
+            inventories,
+            output,
+        } => {
+            let loaded = inventories
+                .iter()
+                .map(|p| Inventory::load(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let shown: Vec<String> = inventories
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            let merged = crate::shard::merge(loaded, &shown)?;
+            write_file(&output, merged.to_json().as_bytes())?;
+            Ok(exit::CLEAN)
+        }
+        Command::Diff { old, new, config } => {
+            let cfg = Config::load(&config, &rules::ids())?;
+            let (old, new) = (Inventory::load(&old)?, Inventory::load(&new)?);
+            let changes = crate::diff::diff(&old, &new, &cfg);
+            if changes.is_empty() {
+                println!("no change that matters for isolation");
+            }
+            for c in &changes {
+                println!("{c}");
+            }
+            Ok(exit::CLEAN)
+        }
         Command::Synthesize {
             accounts,
             roles,
@@ -400,8 +505,19 @@ fn collect_live(config: &Config, live: &LiveArgs, progress: bool) -> Result<Inve
     };
     let filtered = !(live.accounts.is_empty() && live.tenants.is_empty() && live.ous.is_empty());
     let select = |org: &crate::inventory::Organization| {
-        filtered
-            .then(|| crate::select::accounts(org, config, &live.accounts, &live.tenants, &live.ous))
+        let chosen = filtered.then(|| {
+            crate::select::accounts(org, config, &live.accounts, &live.tenants, &live.ous)
+        });
+        match live.shard {
+            None => chosen,
+            Some(shard) => Some(
+                chosen
+                    .unwrap_or_else(|| org.accounts.iter().map(|a| a.id.clone()).collect())
+                    .into_iter()
+                    .filter(|id| shard.contains(id))
+                    .collect(),
+            ),
+        }
     };
     runtime.block_on(async {
         let base = collect::base_config(live.profile.as_deref()).await;
@@ -419,7 +535,34 @@ fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
             (inventory, config)
         }
     };
-    let evaluation = evaluate::evaluate(&inventory, &config);
+    let mut evaluation = evaluate::evaluate(&inventory, &config);
+    let suppressions = match &args.suppressions {
+        Some(path) => Some((
+            crate::suppressions::SuppressionFile::load(path, &rules::ids())?,
+            path.display().to_string(),
+        )),
+        None => None,
+    };
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let baseline = crate::baseline::Baseline::load(path)?;
+            if baseline.organization_id != evaluation.organization_id {
+                return Err(CliError::BaselineOrganization {
+                    path: path.display().to_string(),
+                    found: baseline.organization_id,
+                    expected: evaluation.organization_id.clone(),
+                });
+            }
+            Some(baseline)
+        }
+        None => None,
+    };
+    crate::triage::gate(
+        &mut evaluation,
+        suppressions.as_ref().map(|(f, shown)| (f, shown.as_str())),
+        baseline.as_ref(),
+        args.today.unwrap_or_else(crate::date::Date::today),
+    );
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
@@ -446,14 +589,69 @@ fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
     if !evaluation.complete() {
         eprintln!("tenantguard: {}", report::completeness(&evaluation));
     }
-    Ok(exit_code(&evaluation, args.fail_on))
+    Ok(exit_code(&evaluation, args.fail_on, args.fail_on_new))
+}
+
+fn suppress(
+    fingerprint: &str,
+    report: &Path,
+    reason: String,
+    owner: String,
+    expires: crate::date::Date,
+    file: &Path,
+) -> Result<u8, CliError> {
+    let shown = report.display().to_string();
+    let text = std::fs::read_to_string(report).map_err(|source| {
+        CliError::Baseline(crate::baseline::BaselineError::Read {
+            path: shown.clone(),
+            source,
+        })
+    })?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::Baseline(crate::baseline::BaselineError::Invalid {
+            path: shown.clone(),
+            message: e.to_string(),
+        })
+    })?;
+    let finding = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["fingerprint"] == fingerprint)
+        .ok_or_else(|| CliError::UnknownFingerprint {
+            fingerprint: fingerprint.to_owned(),
+            report: shown.clone(),
+        })?;
+    let entry = crate::suppressions::Suppression {
+        rule: finding["rule"].as_str().unwrap_or_default().to_owned(),
+        resource: finding["resource"].as_str().unwrap_or_default().to_owned(),
+        tenant: finding["tenant"].as_str().map(str::to_owned),
+        fingerprint: Some(fingerprint.to_owned()),
+        reason,
+        owner,
+        expires: expires.to_string(),
+    };
+    crate::suppressions::SuppressionFile::append(file, &entry).map_err(|source| {
+        CliError::Write {
+            path: file.display().to_string(),
+            source,
+        }
+    })?;
+    println!(
+        "suppressed {fingerprint} ({} on `{}`) until {expires} in `{}`",
+        entry.rule,
+        entry.resource,
+        file.display()
+    );
+    Ok(exit::CLEAN)
 }
 
 /// 1 wins over 2: a known violation is the more urgent news, and the report still says the
 /// scan was incomplete. `not-scanned` findings only ever make the code 2.
-fn exit_code(evaluation: &Evaluation, threshold: Threshold) -> u8 {
+fn exit_code(evaluation: &Evaluation, threshold: Threshold, only_new: bool) -> u8 {
     let failing = report::active(evaluation)
         .filter(|f| f.rule != rules::NOT_SCANNED)
+        .filter(|f| !only_new || f.baseline_state == Some(crate::baseline::BaselineState::New))
         .any(|f| matches!(threshold, Threshold::At(t) if f.severity >= t));
     if failing {
         exit::FINDINGS

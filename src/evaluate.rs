@@ -20,6 +20,8 @@ pub struct Evaluation {
     pub organization_id: String,
     pub findings: Vec<Finding>,
     pub coverage: Vec<AccountCoverage>,
+    /// With a baseline: what it had that this scan no longer finds.
+    pub absent: Option<Vec<crate::baseline::Known>>,
 }
 
 /// Whether an account was judged at all: coverage is a result, not an assumption.
@@ -91,6 +93,7 @@ pub fn evaluate(inventory: &Inventory, config: &Config) -> Evaluation {
         organization_id: inventory.organization.id.clone(),
         findings,
         coverage,
+        absent: None,
     }
 }
 

@@ -63,6 +63,22 @@ pub struct Finding {
     pub fingerprint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exception: Option<AppliedException>,
+    /// The suppression (from the suppressions file) that silences it until it expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<AppliedSuppression>,
+    /// Against the baseline, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<crate::baseline::BaselineState>,
+}
+
+/// The suppression that silenced a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedSuppression {
+    /// Position in the suppressions file.
+    pub index: usize,
+    pub owner: String,
+    pub reason: String,
+    pub expires: String,
 }
 
 impl Finding {
@@ -82,6 +98,8 @@ impl Finding {
             location,
             fingerprint: String::new(),
             exception: None,
+            suppression: None,
+            baseline_state: None,
         };
         finding.fingerprint = finding.compute_fingerprint();
         finding
@@ -110,6 +128,11 @@ impl Finding {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+
+    /// Silenced by an exception or a live suppression: kept in reports, not counted.
+    pub fn is_silenced(&self) -> bool {
+        self.exception.is_some() || self.suppression.is_some()
     }
 
     /// The order reports print in: worst first, then by rule and place.

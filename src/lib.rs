@@ -5,9 +5,12 @@
 //! nothing of tenants; `tenants` maps accounts to owners; `rules` judge; `evaluate` runs them;
 //! `report` renders findings; `cli` ties it together and maps outcomes to exit codes.
 
+pub mod baseline;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod date;
+pub mod diff;
 pub mod evaluate;
 pub mod finding;
 pub mod inventory;
@@ -17,6 +20,8 @@ pub mod report;
 pub mod rules;
 pub mod select;
 pub mod severity;
+pub mod shard;
+pub mod suppressions;
 pub mod synthetic;
 pub mod tenants;
 pub mod triage;

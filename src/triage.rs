@@ -71,3 +71,111 @@ pub fn triage(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     out
 }
+
+/// The CI gate's inputs, applied after evaluation: suppressions (which expire) and a baseline.
+pub fn gate(
+    evaluation: &mut crate::evaluate::Evaluation,
+    suppressions: Option<(&crate::suppressions::SuppressionFile, &str)>,
+    baseline: Option<&crate::baseline::Baseline>,
+    today: crate::date::Date,
+) {
+    use crate::baseline::BaselineState;
+    use crate::finding::AppliedSuppression;
+    use crate::rules::{ExpiredSuppression, NOT_SCANNED};
+
+    if let Some((file, shown)) = suppressions {
+        let mut matched = vec![false; file.suppressions.len()];
+        let mut expired_hits = Vec::new();
+        for f in evaluation
+            .findings
+            .iter_mut()
+            .filter(|f| f.exception.is_none() && f.rule != NOT_SCANNED)
+        {
+            let hit = file
+                .suppressions
+                .iter()
+                .position(|s| s.matches(&f.rule, &f.resource, f.tenant.as_deref(), &f.fingerprint));
+            let Some(i) = hit else { continue };
+            matched[i] = true;
+            let s = &file.suppressions[i];
+            if s.expiry() >= today {
+                f.suppression = Some(AppliedSuppression {
+                    index: i,
+                    owner: s.owner.clone(),
+                    reason: s.reason.clone(),
+                    expires: s.expires.clone(),
+                });
+            } else {
+                expired_hits.push((i, f.fingerprint.clone(), f.resource.clone()));
+            }
+        }
+        let mut extra = Vec::new();
+        for (i, fingerprint, resource) in expired_hits {
+            let s = &file.suppressions[i];
+            extra.push(Finding::new(
+                ExpiredSuppression.doc(),
+                Subject {
+                    account: "config".to_owned(),
+                    region: None,
+                    tenant: s.tenant.clone(),
+                    resource: format!("{shown}#suppressions[{i}]"),
+                    kind_path: format!("suppressions/{i}"),
+                },
+                format!(
+                    "suppression {i} of `{}` (owner `{}`) expired on {}; finding {fingerprint} on `{resource}` counts again",
+                    s.rule, s.owner, s.expires
+                ),
+                json!({"suppression": s, "finding": fingerprint}),
+            ));
+        }
+        let unused = UnusedException.doc();
+        for (i, s) in file
+            .suppressions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matched[*i])
+        {
+            extra.push(Finding::new(
+                unused,
+                Subject {
+                    account: "config".to_owned(),
+                    region: None,
+                    tenant: s.tenant.clone(),
+                    resource: format!("{shown}#suppressions[{i}]"),
+                    kind_path: format!("suppressions/{i}"),
+                },
+                format!(
+                    "suppression {i} (rule `{}`, resource `{}`, owner `{}`) matched no finding",
+                    s.rule, s.resource, s.owner
+                ),
+                json!({"suppression": s}),
+            ));
+        }
+        evaluation.findings.extend(extra);
+    }
+    if let Some(baseline) = baseline {
+        for f in &mut evaluation.findings {
+            f.baseline_state = Some(if baseline.findings.contains_key(&f.fingerprint) {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
+        }
+        let current: std::collections::BTreeSet<&str> = evaluation
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.as_str())
+            .collect();
+        evaluation.absent = Some(
+            baseline
+                .findings
+                .values()
+                .filter(|k| !current.contains(k.fingerprint.as_str()))
+                .cloned()
+                .collect(),
+        );
+    }
+    evaluation
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}

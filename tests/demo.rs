@@ -153,7 +153,11 @@ fn demo_findings_are_exactly_the_planted_ones() {
 #[test]
 fn every_rule_fires_on_the_demo() {
     let fired: BTreeSet<String> = found().into_iter().map(|f| f.0).collect();
-    for id in tenantguard::rules::ids() {
+    // `expired-suppression` needs a suppressions file and a date: tests/gate.rs covers it.
+    for id in tenantguard::rules::ids()
+        .into_iter()
+        .filter(|id| *id != "expired-suppression")
+    {
         assert!(
             fired.contains(id),
             "rule `{id}` has no violation planted in the demo"

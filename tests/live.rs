@@ -153,6 +153,50 @@ async fn live_scan_finds_exactly_the_seeded_violations() {
     );
 }
 
+/// A deadline keeps what was read and marks the rest not scanned: here it has passed
+/// before any account could be read, so every account is reported, and the exit code is 2.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_reports_what_it_did_not_read() {
+    let _turn = moto::exclusive().await;
+    let endpoint = moto::url();
+    let seeded = seed::organization(&endpoint).await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let config = write_config(&dir, &seeded);
+    let (code, report, stderr) = run(
+        &endpoint,
+        scan_args(
+            &config,
+            &[
+                "--regions",
+                REGIONS,
+                "--deadline",
+                "0s",
+                "--fail-on",
+                "none",
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(code, 2, "{stderr}");
+    let v: Value = serde_json::from_str(&report).unwrap();
+    let not_scanned: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "not-scanned")
+        .collect();
+    assert_eq!(
+        not_scanned.len(),
+        5,
+        "management and four members: {not_scanned:#?}"
+    );
+    assert!(
+        not_scanned
+            .iter()
+            .all(|f| f["message"].as_str().unwrap().contains("deadline"))
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn denied_and_throttled_accounts_are_data_not_crashes() {
     let _turn = moto::exclusive().await;

@@ -93,7 +93,7 @@ pub async fn read(base: &SdkConfig, options: &Options, account: &str) -> Account
 /// All roles with their trust and identity policies, in one paginated call. Documents come
 /// back URL-encoded from AWS (plain from moto); they are stored as returned and decoded by
 /// the policy parser.
-async fn read_roles(config: &SdkConfig) -> Result<Vec<Role>, String> {
+pub async fn read_roles(config: &SdkConfig) -> Result<Vec<Role>, String> {
     let client = aws_sdk_iam::Client::new(config);
     let mut roles = Vec::new();
     let mut documents = std::collections::HashMap::new();

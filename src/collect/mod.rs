@@ -22,6 +22,7 @@ mod organization;
 mod progress;
 mod session;
 
+pub use account::read_roles;
 pub use progress::Progress;
 pub use session::{AuditRole, base_config};
 

@@ -20,6 +20,9 @@ struct Report<'a> {
     summary: Summary,
     coverage: &'a [AccountCoverage],
     findings: &'a [Finding],
+    /// With a baseline: its findings that this scan no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    absent: Option<&'a [crate::baseline::Known]>,
 }
 
 #[derive(Serialize)]
@@ -32,6 +35,10 @@ struct Tool {
 struct Summary {
     findings: usize,
     excepted: usize,
+    suppressed: usize,
+    /// With a baseline: active findings the baseline did not have.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new: Option<usize>,
     critical: usize,
     high: usize,
     medium: usize,
@@ -52,6 +59,16 @@ impl Emitter for Json {
             summary: Summary {
                 findings: super::active(ev).count(),
                 excepted: ev.findings.iter().filter(|f| f.exception.is_some()).count(),
+                suppressed: ev
+                    .findings
+                    .iter()
+                    .filter(|f| f.suppression.is_some())
+                    .count(),
+                new: ev.absent.as_ref().map(|_| {
+                    super::active(ev)
+                        .filter(|f| f.baseline_state == Some(crate::baseline::BaselineState::New))
+                        .count()
+                }),
                 critical: super::count(ev, Critical),
                 high: super::count(ev, High),
                 medium: super::count(ev, Medium),
@@ -59,6 +76,7 @@ impl Emitter for Json {
             },
             coverage: &ev.coverage,
             findings: &ev.findings,
+            absent: ev.absent.as_deref(),
         };
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)

@@ -26,6 +26,39 @@ impl Emitter for Markdown {
         )?;
         let status = if ev.complete() { "✅" } else { "⚠️" };
         writeln!(out, "{status} {}\n", super::completeness(ev))?;
+        if let Some(line) = super::baseline_line(ev) {
+            writeln!(out, "**{}**\n", cell(&line))?;
+            let new = super::new_findings(ev);
+            if !new.is_empty() {
+                writeln!(out, "New:\n")?;
+                for f in new.iter().take(MAX_ROWS) {
+                    writeln!(
+                        out,
+                        "- **{}** `{}` `{}`: {}",
+                        f.severity,
+                        f.rule,
+                        cell(&f.resource),
+                        cell(&f.message)
+                    )?;
+                }
+                writeln!(out)?;
+            }
+            let absent = ev.absent.as_deref().unwrap_or_default();
+            if !absent.is_empty() {
+                writeln!(out, "No longer found:\n")?;
+                for k in absent.iter().take(MAX_ROWS) {
+                    writeln!(
+                        out,
+                        "- ~~{} `{}` `{}`: {}~~",
+                        k.severity,
+                        k.rule,
+                        cell(&k.resource),
+                        cell(&k.message)
+                    )?;
+                }
+                writeln!(out)?;
+            }
+        }
         let counts = super::summary(ev);
         if !counts.is_empty() {
             write!(out, "| tenant |")?;
@@ -48,13 +81,8 @@ impl Emitter for Markdown {
         writeln!(out, "| severity | rule | tenant | resource | finding |")?;
         writeln!(out, "|---|---|---|---|---|")?;
         for f in ev.findings.iter().take(MAX_ROWS) {
-            let message = match &f.exception {
-                Some(e) => format!(
-                    "~~{}~~ excepted: {} ({})",
-                    cell(&f.message),
-                    cell(&e.reason),
-                    cell(&e.owner)
-                ),
+            let message = match super::silenced_note(f) {
+                Some(note) => format!("~~{}~~ {}", cell(&f.message), cell(&note)),
                 None => cell(&f.message),
             };
             writeln!(

@@ -25,7 +25,7 @@ pub trait Emitter {
 /// Findings that count: not silenced by an exception. (`not-scanned` findings count too; the
 /// exit code treats them apart.)
 pub fn active(evaluation: &Evaluation) -> impl Iterator<Item = &Finding> {
-    evaluation.findings.iter().filter(|f| f.exception.is_none())
+    evaluation.findings.iter().filter(|f| !f.is_silenced())
 }
 
 /// Counts of active findings per tenant (`-` for findings of no tenant) and severity.
@@ -46,6 +46,45 @@ pub fn count(evaluation: &Evaluation, severity: Severity) -> usize {
     active(evaluation)
         .filter(|f| f.severity == severity)
         .count()
+}
+
+/// With a baseline, one line: how many findings are new, unchanged, and gone.
+pub fn baseline_line(evaluation: &Evaluation) -> Option<String> {
+    use crate::baseline::BaselineState;
+    let absent = evaluation.absent.as_ref()?;
+    let count = |s| {
+        evaluation
+            .findings
+            .iter()
+            .filter(|f| f.baseline_state == Some(s))
+            .count()
+    };
+    Some(format!(
+        "against the baseline: {} new, {} unchanged, {} no longer found",
+        count(BaselineState::New),
+        count(BaselineState::Unchanged),
+        absent.len()
+    ))
+}
+
+/// The findings to lead with when there is a baseline: the new ones.
+pub fn new_findings(evaluation: &Evaluation) -> Vec<&Finding> {
+    evaluation
+        .findings
+        .iter()
+        .filter(|f| f.baseline_state == Some(crate::baseline::BaselineState::New))
+        .collect()
+}
+
+/// Why a finding does not count, if it does not.
+pub fn silenced_note(f: &Finding) -> Option<String> {
+    if let Some(e) = &f.exception {
+        Some(format!("excepted: {} ({})", e.reason, e.owner))
+    } else {
+        f.suppression
+            .as_ref()
+            .map(|s| format!("suppressed until {}: {} ({})", s.expires, s.reason, s.owner))
+    }
 }
 
 /// One line saying whether the scan saw everything.

@@ -130,21 +130,33 @@ fn result(f: &Finding, rule_index: usize) -> sarif::Result {
         .locations(vec![location])
         .partial_fingerprints(fingerprints)
         .properties(properties(props, None));
-    match &f.exception {
-        Some(e) => builder
+    let justification = match (&f.exception, &f.suppression) {
+        (Some(e), _) => Some(format!(
+            "{} (owner: {}; tenantguard.toml exceptions[{}])",
+            e.reason, e.owner, e.index
+        )),
+        (None, Some(s)) => Some(format!(
+            "{} (owner: {}; suppressed until {})",
+            s.reason, s.owner, s.expires
+        )),
+        (None, None) => None,
+    };
+    let mut result = match justification {
+        Some(justification) => builder
             .suppressions(vec![
                 Suppression::builder()
                     .kind(json!("external"))
                     .status(json!("accepted"))
-                    .justification(format!(
-                        "{} (owner: {}; tenantguard.toml exceptions[{}])",
-                        e.reason, e.owner, e.index
-                    ))
+                    .justification(justification)
                     .build(),
             ])
             .build(),
         None => builder.build(),
-    }
+    };
+    // On every result or on none, as SARIF requires; absent ones are left out (GitHub would
+    // reopen them as alerts).
+    result.baseline_state = f.baseline_state.map(|s| json!(s.as_str()));
+    result
 }
 
 impl Emitter for Sarif {
@@ -185,6 +197,10 @@ impl Emitter for Sarif {
             .tool(Tool::builder().driver(driver).build())
             .automation_details(RunAutomationDetails::builder().id(category).build())
             .invocations(vec![invocation])
+            .properties(properties(
+                BTreeMap::from([("organization_id".to_owned(), json!(ev.organization_id))]),
+                None,
+            ))
             .results(results)
             .build();
         let log = sarif::Sarif::builder()

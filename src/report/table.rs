@@ -51,14 +51,31 @@ impl Table {
 impl Emitter for Table {
     fn emit(&self, ev: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "tenantguard: {}", super::completeness(ev))?;
+        if let Some(line) = super::baseline_line(ev) {
+            writeln!(out, "tenantguard: {line}")?;
+            for f in super::new_findings(ev) {
+                writeln!(
+                    out,
+                    "  NEW {} {} {}: {}",
+                    f.severity, f.rule, f.resource, f.message
+                )?;
+            }
+            for k in ev.absent.iter().flatten() {
+                writeln!(
+                    out,
+                    "  GONE {} {} {}: {}",
+                    k.severity, k.rule, k.resource, k.message
+                )?;
+            }
+        }
         let mut summary = self.grid();
         let mut header = vec![Cell::new("tenant")];
         header.extend(Severity::ALL.iter().map(|s| Cell::new(s.as_str())));
-        header.push(Cell::new("excepted"));
+        header.push(Cell::new("silenced"));
         summary.set_header(header);
         let counts = super::summary(ev);
         let mut tenants: Vec<&str> = counts.keys().map(String::as_str).collect();
-        for f in ev.findings.iter().filter(|f| f.exception.is_some()) {
+        for f in ev.findings.iter().filter(|f| f.is_silenced()) {
             let t = f.tenant.as_deref().unwrap_or("-");
             if !tenants.contains(&t) {
                 tenants.push(t);
@@ -82,7 +99,7 @@ impl Emitter for Table {
             let excepted = ev
                 .findings
                 .iter()
-                .filter(|f| f.exception.is_some() && f.tenant.as_deref().unwrap_or("-") == tenant)
+                .filter(|f| f.is_silenced() && f.tenant.as_deref().unwrap_or("-") == tenant)
                 .count();
             row.push(Cell::new(excepted));
             summary.add_row(row);
@@ -109,8 +126,8 @@ impl Emitter for Table {
         }
         for f in &ev.findings {
             let mut message = f.message.clone();
-            if let Some(e) = &f.exception {
-                message.push_str(&format!(" [excepted: {} ({})]", e.reason, e.owner));
+            if let Some(note) = super::silenced_note(f) {
+                message.push_str(&format!(" [{note}]"));
             }
             findings.add_row(vec![
                 self.severity_cell(f.severity, f.severity.to_string()),

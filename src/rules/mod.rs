@@ -18,6 +18,7 @@ use crate::tenants::{Owner, TenantMap};
 
 mod cross_tenant_peering;
 mod cross_tenant_trust;
+mod expired_suppression;
 mod external_peering;
 mod external_trust;
 mod not_scanned;
@@ -32,6 +33,7 @@ mod unresolved_principal;
 mod unused_exception;
 mod wildcard_trust;
 
+pub use expired_suppression::ExpiredSuppression;
 pub use unused_exception::UnusedException;
 
 /// The id of the rule that reports what could not be read; it makes a scan incomplete.
@@ -156,6 +158,7 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
         Box::new(unmapped_account::UnmappedAccount),
         Box::new(not_scanned::NotScanned),
         Box::new(UnusedException),
+        Box::new(ExpiredSuppression),
     ]
 });
 
@@ -196,6 +199,7 @@ mod tests {
                 "unmapped-account",
                 "not-scanned",
                 "unused-exception",
+                "expired-suppression",
             ]
         );
     }
