@@ -292,6 +292,17 @@ pub enum CliError {
     Merge(#[from] crate::shard::MergeError),
 }
 
+/// Parses a command line without running it (tests check shipped manifests with it).
+pub fn parse<I, T>(args: I) -> Result<(), String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    Cli::try_parse_from(args)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -230,15 +230,23 @@ impl Config {
     }
 
     pub fn parse(text: &str, shown: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: shown.to_owned(),
-            line: e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
-            message: e.message().trim().replace('\n', " "),
-        })?;
+        let raw: RawConfig = parse_toml(text, shown)?;
         validate(raw, shown, known_rules)
     }
+}
+
+/// Parses a TOML file into `T`; an error names the file and the line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    shown: &str,
+) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|e: toml::de::Error| ConfigError::Parse {
+        path: shown.to_owned(),
+        line: e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+        message: e.message().trim().replace('\n', " "),
+    })
 }
 
 fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config, ConfigError> {

@@ -70,13 +70,7 @@ impl SuppressionFile {
         shown: &str,
         known_rules: &[&str],
     ) -> Result<SuppressionFile, ConfigError> {
-        let file: SuppressionFile = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: shown.to_owned(),
-            line: e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
-            message: e.message().trim().replace('\n', " "),
-        })?;
+        let file: SuppressionFile = crate::config::parse_toml(text, shown)?;
         for (i, s) in file.suppressions.iter().enumerate() {
             let field = |name: &str, message: String| ConfigError::Field {
                 path: shown.to_owned(),

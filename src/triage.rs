@@ -47,15 +47,10 @@ pub fn triage(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
             .enumerate()
             .filter(|(i, _)| !used[*i])
         {
-            let mut f = Finding::new(
+            let mut f = entry_finding(
                 doc,
-                Subject {
-                    account: "config".to_owned(),
-                    region: None,
-                    tenant: e.tenant.clone(),
-                    resource: format!("tenantguard.toml#exceptions[{i}]"),
-                    kind_path: format!("exceptions/{i}"),
-                },
+                e.tenant.clone(),
+                ("tenantguard.toml", "exceptions", i),
                 format!(
                     "exception {i} (rule `{}`, resource `{}`, owner `{}`) matched no finding",
                     e.rule, e.resource, e.owner
@@ -112,15 +107,10 @@ pub fn gate(
         let mut extra = Vec::new();
         for (i, fingerprint, resource) in expired_hits {
             let s = &file.suppressions[i];
-            extra.push(Finding::new(
+            extra.push(entry_finding(
                 ExpiredSuppression.doc(),
-                Subject {
-                    account: "config".to_owned(),
-                    region: None,
-                    tenant: s.tenant.clone(),
-                    resource: format!("{shown}#suppressions[{i}]"),
-                    kind_path: format!("suppressions/{i}"),
-                },
+                s.tenant.clone(),
+                (shown, "suppressions", i),
                 format!(
                     "suppression {i} of `{}` (owner `{}`) expired on {}; finding {fingerprint} on `{resource}` counts again",
                     s.rule, s.owner, s.expires
@@ -135,15 +125,10 @@ pub fn gate(
             .enumerate()
             .filter(|(i, _)| !matched[*i])
         {
-            extra.push(Finding::new(
+            extra.push(entry_finding(
                 unused,
-                Subject {
-                    account: "config".to_owned(),
-                    region: None,
-                    tenant: s.tenant.clone(),
-                    resource: format!("{shown}#suppressions[{i}]"),
-                    kind_path: format!("suppressions/{i}"),
-                },
+                s.tenant.clone(),
+                (shown, "suppressions", i),
                 format!(
                     "suppression {i} (rule `{}`, resource `{}`, owner `{}`) matched no finding",
                     s.rule, s.resource, s.owner
@@ -178,4 +163,22 @@ pub fn gate(
     evaluation
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// A finding about an entry of a configuration file (`list[i]` of `file`), not about AWS.
+fn entry_finding(
+    doc: &crate::rules::RuleDoc,
+    tenant: Option<String>,
+    (file, list, i): (&str, &str, usize),
+    message: String,
+    evidence: serde_json::Value,
+) -> Finding {
+    let subject = Subject {
+        account: "config".to_owned(),
+        region: None,
+        tenant,
+        resource: format!("{file}#{list}[{i}]"),
+        kind_path: format!("{list}/{i}"),
+    };
+    Finding::new(doc, subject, message, evidence)
 }

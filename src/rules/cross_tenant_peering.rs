@@ -1,7 +1,7 @@
 //! A live VPC peering connection between a tenant and anyone else in the organization:
 //! another tenant, the platform, or an unmapped account.
 
-use super::{Context, Rule, RuleDoc, peering, rule_doc, trust};
+use super::{Context, Rule, RuleDoc, peering, rule_doc};
 use crate::finding::Finding;
 use crate::tenants::Owner;
 
@@ -38,23 +38,7 @@ impl Rule for CrossTenantPeering {
             }
             // Report on a tenant's side: the requester's if it is a tenant's, else the accepter's.
             let on_requester = req_owner.tenant().is_some() || acc_owner.tenant().is_none();
-            let (here, there) = if on_requester { (req, acc) } else { (acc, req) };
-            let message = format!(
-                "VPC peering `{}` ({}) connects {} with {}",
-                pcx.id,
-                pcx.status,
-                cx.tenants.describe(here),
-                cx.tenants.describe(there)
-            );
-            out.push(
-                Finding::new(
-                    self.doc(),
-                    peering::subject(cx, pcx, on_requester),
-                    message,
-                    peering::evidence(pcx),
-                )
-                .with_counterpart(trust::account_counterpart(cx, there)),
-            );
+            peering::report(self.doc(), cx, pcx, on_requester, "", out);
         }
     }
 }

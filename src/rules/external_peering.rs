@@ -1,6 +1,6 @@
 //! A live VPC peering connection with an account outside the organization.
 
-use super::{Context, Rule, RuleDoc, peering, rule_doc, trust};
+use super::{Context, Rule, RuleDoc, peering, rule_doc};
 use crate::finding::Finding;
 use crate::tenants::Owner;
 
@@ -21,22 +21,13 @@ impl Rule for ExternalPeering {
                 (true, false) => false,
                 _ => continue,
             };
-            let (here, there) = if on_requester { (req, acc) } else { (acc, req) };
-            let message = format!(
-                "VPC peering `{}` ({}) connects {} with {}, outside the organization",
-                pcx.id,
-                pcx.status,
-                cx.tenants.describe(here),
-                cx.tenants.describe(there)
-            );
-            out.push(
-                Finding::new(
-                    self.doc(),
-                    peering::subject(cx, pcx, on_requester),
-                    message,
-                    peering::evidence(pcx),
-                )
-                .with_counterpart(trust::account_counterpart(cx, there)),
+            peering::report(
+                self.doc(),
+                cx,
+                pcx,
+                on_requester,
+                ", outside the organization",
+                out,
             );
         }
     }

@@ -2,7 +2,7 @@
 //! organization is not a zone of trust, since every tenant is in it.
 
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
-use crate::finding::{Counterpart, Finding};
+use crate::finding::Finding;
 use crate::tenants::Reach;
 
 pub struct OrganizationWideTrust;
@@ -21,24 +21,9 @@ impl Rule for OrganizationWideTrust {
                 "every account of organization `{}`, every tenant included",
                 cx.inventory.organization.id
             );
-            let message = format!(
-                "role `{}` of {} can be assumed by {who}",
-                role.name,
-                trust::owner_phrase(cx, view)
-            );
-            out.push(
-                Finding::new(
-                    self.doc(),
-                    trust::role_subject(view, role),
-                    message,
-                    trust::evidence(role, analysis, grant),
-                )
-                .with_counterpart(Counterpart {
-                    account: None,
-                    tenant: None,
-                    description: format!("organization {}", cx.inventory.organization.id),
-                }),
-            );
+            let org = format!("organization {}", cx.inventory.organization.id);
+            let what = format!("can be assumed by {who}");
+            trust::report_grant(self.doc(), cx, view, role, analysis, grant, what, org, out);
         });
     }
 }

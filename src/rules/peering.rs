@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::Context;
+use super::{Context, RuleDoc};
+use crate::finding::Finding;
 use crate::finding::Subject;
 use crate::inventory::PeeringConnection;
 
@@ -67,4 +68,29 @@ pub fn subject(cx: &Context<'_>, pcx: &PeeringConnection, on_requester: bool) ->
 
 pub fn evidence(pcx: &PeeringConnection) -> serde_json::Value {
     serde_json::to_value(pcx).expect("a peering connection serializes")
+}
+
+/// Reports the connection on the side of the requester (`on_requester`) or the accepter,
+/// with the other side as the counterpart; `tail` ends the message.
+pub fn report(
+    doc: &RuleDoc,
+    cx: &Context<'_>,
+    pcx: &PeeringConnection,
+    on_requester: bool,
+    tail: &str,
+    out: &mut Vec<Finding>,
+) {
+    let (req, acc) = (&pcx.requester.account_id, &pcx.accepter.account_id);
+    let (here, there) = if on_requester { (req, acc) } else { (acc, req) };
+    let message = format!(
+        "VPC peering `{}` ({}) connects {} with {}{tail}",
+        pcx.id,
+        pcx.status,
+        cx.tenants.describe(here),
+        cx.tenants.describe(there)
+    );
+    out.push(
+        Finding::new(doc, subject(cx, pcx, on_requester), message, evidence(pcx))
+            .with_counterpart(super::trust::account_counterpart(cx, there)),
+    );
 }

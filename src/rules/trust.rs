@@ -66,6 +66,36 @@ pub fn owner_phrase(cx: &Context<'_>, view: &AccountView<'_>) -> String {
     cx.tenants.describe(&view.inventory.account_id)
 }
 
+/// The role can be assumed by someone who is not one account: a wildcard, the organization,
+/// an unresolved principal. `what` ends the message, `counterpart` names them.
+#[allow(clippy::too_many_arguments)]
+pub fn report_grant(
+    doc: &RuleDoc,
+    cx: &Context<'_>,
+    view: &AccountView<'_>,
+    role: &Role,
+    analysis: &TrustAnalysis,
+    grant: &Grant,
+    what: String,
+    counterpart: String,
+    out: &mut Vec<Finding>,
+) {
+    let message = format!("role `{}` of {} {what}", role.name, owner_phrase(cx, view));
+    out.push(
+        Finding::new(
+            doc,
+            role_subject(view, role),
+            message,
+            evidence(role, analysis, grant),
+        )
+        .with_counterpart(Counterpart {
+            account: None,
+            tenant: None,
+            description: counterpart,
+        }),
+    );
+}
+
 /// Reports, for each role, the accounts its grants reach that `outside` says are outside the
 /// role owner's zone: once per role and counterpart account, quoting every granting statement.
 pub fn report_reached_accounts(

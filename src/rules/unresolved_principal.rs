@@ -2,7 +2,7 @@
 //! a form tenantguard does not recognise. Unknown is not safe.
 
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
-use crate::finding::{Counterpart, Finding};
+use crate::finding::Finding;
 use crate::policy::{Trustee, Unresolved};
 
 pub struct UnresolvedPrincipal;
@@ -23,23 +23,17 @@ impl Rule for UnresolvedPrincipal {
                 }
                 Unresolved::UnknownForm => "a principal form tenantguard cannot tie to an account",
             };
-            let message = format!(
-                "role `{}` of {} trusts `{value}`: {why}",
-                role.name,
-                trust::owner_phrase(cx, view)
-            );
-            out.push(
-                Finding::new(
-                    self.doc(),
-                    trust::role_subject(view, role),
-                    message,
-                    trust::evidence(role, analysis, grant),
-                )
-                .with_counterpart(Counterpart {
-                    account: None,
-                    tenant: None,
-                    description: value.clone(),
-                }),
+            let what = format!("trusts `{value}`: {why}");
+            trust::report_grant(
+                self.doc(),
+                cx,
+                view,
+                role,
+                analysis,
+                grant,
+                what,
+                value.clone(),
+                out,
             );
         });
     }

@@ -2,7 +2,7 @@
 //! narrows to known accounts.
 
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
-use crate::finding::{Counterpart, Finding};
+use crate::finding::Finding;
 use crate::tenants::Reach;
 
 pub struct WildcardTrust;
@@ -24,24 +24,8 @@ impl Rule for WildcardTrust {
                 _ if grant.not_principal => "any AWS account (Allow with NotPrincipal)".to_owned(),
                 _ => "any AWS account".to_owned(),
             };
-            let message = format!(
-                "role `{}` of {} can be assumed by {who}",
-                role.name,
-                trust::owner_phrase(cx, view)
-            );
-            out.push(
-                Finding::new(
-                    self.doc(),
-                    trust::role_subject(view, role),
-                    message,
-                    trust::evidence(role, analysis, grant),
-                )
-                .with_counterpart(Counterpart {
-                    account: None,
-                    tenant: None,
-                    description: who,
-                }),
-            );
+            let what = format!("can be assumed by {who}");
+            trust::report_grant(self.doc(), cx, view, role, analysis, grant, what, who, out);
         });
     }
 }
