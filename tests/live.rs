@@ -137,6 +137,43 @@ async fn live_scan_finds_exactly_the_seeded_violations() {
     assert_eq!(code, 1);
     assert_eq!(findings(&report_saved), findings(&report));
 
+    // Two shards, collected apart and merged, give exactly the unsharded findings.
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let path = dir.path().join(format!("shard-{k}.json"));
+        let args: Vec<String> = [
+            "collect",
+            "--regions",
+            REGIONS,
+            "--shard",
+            &format!("{k}/2"),
+            "--config",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([
+            config.display().to_string(),
+            "--output".into(),
+            path.display().to_string(),
+        ])
+        .collect();
+        let (code, _, stderr) = run(&endpoint, args).await;
+        assert_eq!(code, 0, "{stderr}");
+        shards.push(path.display().to_string());
+    }
+    let merged = dir.path().join("merged.json").display().to_string();
+    let mut args = vec!["merge".to_owned()];
+    args.extend(shards.iter().cloned());
+    args.extend(["--output".to_owned(), merged.clone()]);
+    let (code, _, stderr) = run(&endpoint, args).await;
+    assert_eq!(code, 0, "{stderr}");
+    let (_, report_merged, _) = run(&endpoint, scan_args(&config, &["--inventory", &merged])).await;
+    assert_eq!(findings(&report_merged), findings(&report));
+    assert_eq!(
+        serde_json::from_str::<Value>(&report_merged).unwrap()["complete"],
+        true
+    );
+
     // A filter scans only the chosen tenant; the others are out of scope, not "not scanned".
     let (code, report, stderr) = run(
         &endpoint,
