@@ -83,19 +83,41 @@ fn expected(s: &seed::Seeded) -> BTreeSet<(String, String, String)> {
     .collect()
 }
 
-fn write_config(dir: &tempfile::TempDir, seeded: &seed::Seeded) -> std::path::PathBuf {
-    let path = dir.path().join("tenantguard.toml");
-    std::fs::write(&path, seeded.config()).unwrap();
-    path
+/// A freshly seeded emulator, held for this test alone, and the configuration a user of that
+/// organization would write.
+struct Scenario {
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+    endpoint: String,
+    seeded: seed::Seeded,
+    dir: tempfile::TempDir,
+    config: std::path::PathBuf,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn live_scan_finds_exactly_the_seeded_violations() {
+async fn scenario() -> Scenario {
     let _turn = moto::exclusive().await;
     let endpoint = moto::url();
     let seeded = seed::organization(&endpoint).await;
     let dir = tempfile::TempDir::new().unwrap();
-    let config = write_config(&dir, &seeded);
+    let config = dir.path().join("tenantguard.toml");
+    std::fs::write(&config, seeded.config()).unwrap();
+    Scenario {
+        _turn,
+        endpoint,
+        seeded,
+        dir,
+        config,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_scan_finds_exactly_the_seeded_violations() {
+    let Scenario {
+        _turn,
+        endpoint,
+        seeded,
+        dir,
+        config,
+    } = scenario().await;
 
     let (code, report, stderr) = run(&endpoint, scan_args(&config, &["--regions", REGIONS])).await;
     assert_eq!(code, 1, "{stderr}");
@@ -194,11 +216,13 @@ async fn live_scan_finds_exactly_the_seeded_violations() {
 /// before any account could be read, so every account is reported, and the exit code is 2.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_reports_what_it_did_not_read() {
-    let _turn = moto::exclusive().await;
-    let endpoint = moto::url();
-    let seeded = seed::organization(&endpoint).await;
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = write_config(&dir, &seeded);
+    let Scenario {
+        _turn,
+        endpoint,
+        seeded: _,
+        dir: _dir,
+        config,
+    } = scenario().await;
     let (code, report, stderr) = run(
         &endpoint,
         scan_args(
@@ -236,11 +260,13 @@ async fn a_deadline_reports_what_it_did_not_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn denied_and_throttled_accounts_are_data_not_crashes() {
-    let _turn = moto::exclusive().await;
-    let endpoint = moto::url();
-    let seeded = seed::organization(&endpoint).await;
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = write_config(&dir, &seeded);
+    let Scenario {
+        _turn,
+        endpoint,
+        seeded,
+        dir: _dir,
+        config,
+    } = scenario().await;
     let proxy = proxy::start(
         &endpoint,
         proxy::Faults {
@@ -298,11 +324,13 @@ async fn denied_and_throttled_accounts_are_data_not_crashes() {
 /// called, and every one is a read.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_policies_are_exactly_what_a_scan_calls() {
-    let _turn = moto::exclusive().await;
-    let endpoint = moto::url();
-    let seeded = seed::organization(&endpoint).await;
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = write_config(&dir, &seeded);
+    let Scenario {
+        _turn,
+        endpoint,
+        seeded: _,
+        dir: _dir,
+        config,
+    } = scenario().await;
     moto::post(&format!("{endpoint}/moto-api/recorder/reset-recording"), "");
     moto::post(&format!("{endpoint}/moto-api/recorder/start-recording"), "");
     // No region list: the all-regions path, which also calls DescribeRegions.

@@ -1,10 +1,13 @@
 //! Progress: a bar on a terminal (accounts done and failed, rate, time left), structured log
 //! lines otherwise.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub struct Progress {
     bar: Option<ProgressBar>,
+    failed: AtomicUsize,
 }
 
 impl Progress {
@@ -21,6 +24,7 @@ impl Progress {
                 );
                 bar
             }),
+            failed: AtomicUsize::new(0),
         }
     }
 
@@ -32,17 +36,20 @@ impl Progress {
     }
 
     pub fn account_done(&self, failed: bool) {
-        if let Some(bar) = &self.bar {
-            if failed {
-                let n: u64 = bar
-                    .message()
-                    .split(' ')
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(0);
-                bar.set_message(format!("{} failed", n + 1));
+        let failures = if failed {
+            self.failed.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.failed.load(Ordering::Relaxed)
+        };
+        match &self.bar {
+            Some(bar) => {
+                if failed {
+                    bar.set_message(format!("{failures} failed"));
+                }
+                bar.inc(1);
             }
-            bar.inc(1);
+            None if failed => tracing::warn!(failures, "an account could not be read"),
+            None => tracing::debug!("account read"),
         }
     }
 
@@ -50,5 +57,9 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        tracing::info!(
+            failed = self.failed.load(Ordering::Relaxed),
+            "collection finished"
+        );
     }
 }
