@@ -385,6 +385,13 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
 /// The rule that reports unread accounts: no configuration may hide it.
 const NEVER_SILENCED: &str = "not-scanned";
 
+/// Whether an entry's resource pattern names a finding's resource: its whole ARN, or its id
+/// (the part after the last `/`, such as `pcx-...`), with `*` and `?` as wildcards.
+pub(crate) fn matches_resource(pattern: &str, resource: &str) -> bool {
+    let id = resource.rsplit('/').next().unwrap_or(resource);
+    pattern::matches(pattern, resource) || pattern::matches(pattern, id)
+}
+
 impl Exception {
     /// Whether the exception covers a finding of `rule` on `resource`.
     pub fn matches(
@@ -394,9 +401,8 @@ impl Exception {
         tenant: Option<&str>,
         counterparts: &[&str],
     ) -> bool {
-        let id = resource.rsplit('/').next().unwrap_or(resource);
         self.rule == rule
-            && (pattern::matches(&self.resource, resource) || pattern::matches(&self.resource, id))
+            && matches_resource(&self.resource, resource)
             && self.tenant.as_deref().is_none_or(|t| Some(t) == tenant)
             && self
                 .counterpart

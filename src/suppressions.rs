@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ConfigError;
 use crate::date::Date;
-use crate::policy::pattern;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -47,9 +46,8 @@ impl Suppression {
         tenant: Option<&str>,
         fingerprint: &str,
     ) -> bool {
-        let id = resource.rsplit('/').next().unwrap_or(resource);
         self.rule == rule
-            && (pattern::matches(&self.resource, resource) || pattern::matches(&self.resource, id))
+            && crate::config::matches_resource(&self.resource, resource)
             && self.tenant.as_deref().is_none_or(|t| Some(t) == tenant)
             && self.fingerprint.as_deref().is_none_or(|f| f == fingerprint)
     }
