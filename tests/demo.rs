@@ -62,6 +62,12 @@ fn demo_findings_are_exactly_the_planted_ones() {
             false,
         ),
         (
+            "cross-tenant-assume-permission",
+            role("210000000001", "acme-app"),
+            "250000000001",
+            false,
+        ),
+        (
             "platform-trusts-tenant",
             role("100000000002", "shared-artifacts-read"),
             "210000000001",

@@ -133,6 +133,16 @@ impl Org {
         self
     }
 
+    /// Adds an inline identity policy to the last role of `account`.
+    fn inline(mut self, account: &str, document: Value) -> Org {
+        let role = self.account(account).roles.last_mut().unwrap();
+        role.inline_policies.push(InlinePolicy {
+            name: "inline".into(),
+            document: PolicyDocument::Json(document),
+        });
+        self
+    }
+
     fn raw_role(mut self, account: &str, name: &str, text: &str) -> Org {
         self = self.role(account, name, json!({}));
         self.account(account).roles.last_mut().unwrap().trust_policy =
@@ -266,6 +276,35 @@ mod cross_tenant_trust {
             ]}),
         );
         assert_eq!(org.findings("cross-tenant-trust"), vec![]);
+    }
+}
+
+mod cross_tenant_assume_permission {
+    use super::*;
+
+    fn assume(resource: &str) -> Value {
+        json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resource}]})
+    }
+
+    #[test]
+    fn passes_for_own_tenant_platform_and_wildcards() {
+        let org = org()
+            .role(ACME, "caller", trust(json!({"AWS": ACME})))
+            .inline(ACME, assume(&role_arn(ACME2, "ci")))
+            .inline(ACME, assume(&role_arn(SHARED, "artifacts")))
+            .inline(ACME, assume("*"));
+        assert_eq!(org.findings("cross-tenant-assume-permission"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_another_tenants_role() {
+        let org = org()
+            .role(ACME, "caller", trust(json!({"AWS": ACME})))
+            .inline(ACME, assume(&role_arn(BETA, "x")));
+        assert_eq!(
+            org.findings("cross-tenant-assume-permission"),
+            vec![(role_arn(ACME, "caller"), Some(BETA.into()))]
+        );
     }
 }
 

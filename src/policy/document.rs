@@ -65,6 +65,9 @@ pub struct Statement {
     pub principal: Option<(bool, PrincipalElement)>,
     pub action: ActionElement,
     pub conditions: Vec<ConditionEntry>,
+    /// `Resource` values; `None` when absent or written as `NotResource` (which names what
+    /// is *not* covered, so it cannot be read as a list of targets).
+    pub resources: Option<Vec<String>>,
     /// The statement as written: the evidence a finding quotes.
     pub raw: Value,
 }
@@ -176,12 +179,17 @@ fn statement(index: usize, raw: &Value) -> Result<Statement, PolicyError> {
         None => Vec::new(),
         Some(c) => condition_block(c, &at("Condition"))?,
     };
+    let resources = match object.get("Resource") {
+        Some(r) => Some(strings(r, &at("Resource"))?),
+        None => None,
+    };
     Ok(Statement {
         index,
         effect,
         principal,
         action,
         conditions,
+        resources,
         raw: raw.clone(),
     })
 }

@@ -5,6 +5,7 @@
 
 pub mod condition;
 pub mod document;
+pub mod identity;
 pub mod pattern;
 pub mod principal;
 pub mod trust;

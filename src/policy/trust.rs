@@ -76,7 +76,7 @@ pub fn analyse(document: &PolicyDocument) -> Result<TrustAnalysis, PolicyError> 
 }
 
 /// The assume actions an `Action` / `NotAction` element covers.
-fn assume_actions(action: &ActionElement) -> Vec<&'static str> {
+pub(crate) fn assume_actions(action: &ActionElement) -> Vec<&'static str> {
     let named = |list: &[String], a: &str| list.iter().any(|p| pattern::matches_ignore_case(p, a));
     ASSUME_ACTIONS
         .into_iter()

@@ -16,6 +16,7 @@ use crate::policy::{PolicyError, TrustAnalysis};
 use crate::severity::Severity;
 use crate::tenants::{Owner, TenantMap};
 
+mod cross_tenant_assume_permission;
 mod cross_tenant_peering;
 mod cross_tenant_trust;
 mod expired_suppression;
@@ -146,6 +147,7 @@ pub trait Rule: Send + Sync {
 pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
     vec![
         Box::new(cross_tenant_trust::CrossTenantTrust),
+        Box::new(cross_tenant_assume_permission::CrossTenantAssumePermission),
         Box::new(platform_trusts_tenant::PlatformTrustsTenant),
         Box::new(wildcard_trust::WildcardTrust),
         Box::new(organization_wide_trust::OrganizationWideTrust),
@@ -187,6 +189,7 @@ mod tests {
             ids(),
             [
                 "cross-tenant-trust",
+                "cross-tenant-assume-permission",
                 "platform-trusts-tenant",
                 "wildcard-trust",
                 "organization-wide-trust",
