@@ -272,6 +272,7 @@ async fn denied_and_throttled_accounts_are_data_not_crashes() {
         proxy::Faults {
             deny_assume_role: vec![seeded.acme.clone()],
             throttle_every: 10,
+            misroute_assume_role: vec![],
         },
     )
     .await;
@@ -318,6 +319,34 @@ async fn denied_and_throttled_accounts_are_data_not_crashes() {
             .contains("AccessDenied"),
         "{not_scanned}"
     );
+
+    // Credentials that act in another account than the one asked for are refused, not used:
+    // beta's roles must not be reported from the management account's data, nor beta clean.
+    let misrouting = proxy::start(
+        &endpoint,
+        proxy::Faults {
+            deny_assume_role: vec![],
+            throttle_every: 0,
+            misroute_assume_role: vec![seeded.beta.clone()],
+        },
+    )
+    .await;
+    let (code, report, stderr) =
+        run(&misrouting.url, scan_args(&config, &["--regions", REGIONS])).await;
+    assert_eq!(code, 1, "{stderr}");
+    let v: Value = serde_json::from_str(&report).unwrap();
+    let beta = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "not-scanned" && f["account"] == seeded.beta.as_str())
+        .unwrap_or_else(|| panic!("beta is not scanned: {report}"));
+    let expected = format!("act in account 123456789012, not {}", seeded.beta);
+    assert!(
+        beta["message"].as_str().unwrap().contains(&expected),
+        "{beta}"
+    );
+    assert!(!findings(&report).iter().any(|f| f.1 == "beta-public"));
 }
 
 /// Every action the collector calls is in the shipped policies, every action there is

@@ -14,6 +14,9 @@ pub struct Faults {
     pub deny_assume_role: Vec<String>,
     /// Throttle one request in this many (0: never).
     pub throttle_every: usize,
+    /// Accounts whose AssumeRole is quietly answered with credentials of the management
+    /// account (123456789012), as a misconfigured role chain or an emulator might.
+    pub misroute_assume_role: Vec<String>,
 }
 
 pub struct Proxy {
@@ -108,6 +111,16 @@ async fn handle(
                 "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{acct}:role/tenantguard/tenantguard-audit</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
             );
             return respond(&mut client, "403 Forbidden", "text/xml", &xml).await;
+        }
+    }
+    if body.contains("Action=AssumeRole") {
+        for acct in &faults.misroute_assume_role {
+            let from = format!("iam%3A%3A{acct}%3A");
+            if let Some(at) = String::from_utf8_lossy(&buf[head_end..]).find(&from) {
+                // Same length: the Content-Length stays right.
+                let start = head_end + at + "iam%3A%3A".len();
+                buf[start..start + 12].copy_from_slice(b"123456789012");
+            }
         }
     }
     let n = counter.fetch_add(1, Ordering::SeqCst);
