@@ -7,6 +7,7 @@ use aws_config::{Region, SdkConfig};
 use aws_sdk_iam::types::EntityType;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use super::Options;
 use super::session;
@@ -21,8 +22,13 @@ fn describe(what: &str, e: impl std::error::Error + 'static) -> String {
 }
 
 pub async fn read(base: &SdkConfig, options: &Options, account: &str) -> AccountInventory {
-    let span = tracing::info_span!("account", account);
-    let _enter = span.enter();
+    // `instrument`, not `enter`: a span entered across awaits would tag other tasks' logs.
+    read_account(base, options, account)
+        .instrument(tracing::info_span!("account", account))
+        .await
+}
+
+async fn read_account(base: &SdkConfig, options: &Options, account: &str) -> AccountInventory {
     let config = session::assumed_in(base, &options.audit_role, account).await;
     // Whatever credentials came back, make sure they act in the account we asked for: an
     // emulator (and a misconfigured role chain) can hand back another account's identity.

@@ -132,13 +132,16 @@ async fn collect_accounts(
         });
     }
     let mut done: Vec<AccountInventory> = Vec::with_capacity(ids.len());
+    // Made once, outside the loop, so that no signal or instant falls between two polls.
+    let deadline = async {
+        match options.deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(deadline, interrupted);
     let stop_reason = loop {
-        let deadline = async {
-            match options.deadline {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
         tokio::select! {
             next = tasks.join_next() => match next {
                 None => break None,
@@ -149,16 +152,16 @@ async fn collect_accounts(
                 // A panicking task is a bug; its account is reported as not scanned below.
                 Some(Err(e)) => tracing::error!(error = %e, "account task failed"),
             },
-            _ = deadline => break Some("the scan's deadline was reached before this account was read"),
-            _ = tokio::signal::ctrl_c() => break Some("the scan was interrupted (Ctrl-C) before this account was read"),
+            _ = &mut deadline => break Some("the scan's deadline was reached before this account was read"),
+            _ = &mut interrupted => break Some("the scan was interrupted (Ctrl-C) before this account was read"),
         }
     };
     tasks.abort_all();
     let reason = stop_reason.unwrap_or("the account's collection task failed");
-    for id in ids {
-        if !done.iter().any(|a| a.account_id == *id) {
-            done.push(AccountInventory::failed(id, reason));
-        }
+    let read: std::collections::HashSet<String> =
+        done.iter().map(|a| a.account_id.clone()).collect();
+    for id in ids.iter().filter(|id| !read.contains(*id)) {
+        done.push(AccountInventory::failed(id, reason));
     }
     done.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     done
