@@ -111,8 +111,9 @@ impl Finding {
         self
     }
 
-    /// Rule, resource and counterpart identify a finding; the message, evidence and
-    /// severity may change without it becoming a different finding.
+    /// Rule, account, resource and counterpart identify a finding (a shared VPC is one
+    /// resource seen from several accounts); the message, evidence and severity may change
+    /// without it becoming a different finding.
     fn compute_fingerprint(&self) -> String {
         let counterpart = self
             .counterpart
@@ -120,7 +121,13 @@ impl Finding {
             .map(|c| c.account.clone().unwrap_or_else(|| c.description.clone()))
             .unwrap_or_default();
         let mut hash = Sha256::new();
-        for part in [&self.rule, &self.resource, &self.region, &counterpart] {
+        for part in [
+            &self.rule,
+            &self.account,
+            &self.resource,
+            &self.region,
+            &counterpart,
+        ] {
             hash.update(part.as_bytes());
             hash.update([0]);
         }

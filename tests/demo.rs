@@ -133,6 +133,18 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "888800000001",
             false,
         ),
+        (
+            "cross-tenant-subnet-share",
+            "arn:aws:ec2:eu-west-1:100000000002:vpc/vpc-0sharedhub".to_owned(),
+            "100000000002",
+            false,
+        ),
+        (
+            "cross-tenant-subnet-share",
+            "arn:aws:ec2:eu-west-1:240000000001:vpc/vpc-0umbrella".to_owned(),
+            "240000000001",
+            false,
+        ),
         ("required-scp-missing", account("260000000001"), "", false),
         ("unmapped-account", account("290000000001"), "", false),
         ("not-scanned", account("100000000004"), "", false),
@@ -153,6 +165,23 @@ fn demo_findings_are_exactly_the_planted_ones() {
     assert!(
         missing.is_empty() && extra.is_empty(),
         "missing: {missing:#?}\nunexpected: {extra:#?}"
+    );
+}
+
+#[test]
+fn a_shared_vpc_is_reported_for_each_account_it_reaches() {
+    let accounts: BTreeSet<String> = common::demo()
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == "cross-tenant-subnet-share")
+        .map(|f| f.account)
+        .collect();
+    let want: BTreeSet<String> = ["230000000001", "270000000001", "280000000001"]
+        .map(String::from)
+        .into();
+    assert_eq!(
+        accounts, want,
+        "acme-staging (own tenant) and stark (one tenant on a platform VPC) are clean"
     );
 }
 

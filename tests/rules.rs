@@ -178,6 +178,18 @@ impl Org {
         self
     }
 
+    /// `viewer` sees a subnet of `owner`'s VPC `vpc` (VPC sharing).
+    fn shared_subnet(mut self, viewer: &str, owner: &str, vpc: &str) -> Org {
+        self.account(viewer).regions[0].subnets.push(Subnet {
+            id: format!("subnet-{viewer}-{vpc}"),
+            vpc_id: vpc.into(),
+            owner_id: owner.into(),
+            cidr_block: "10.0.0.0/24".into(),
+            availability_zone: "eu-west-1a".into(),
+        });
+        self
+    }
+
     fn config(mut self, extra: &str) -> Org {
         self.config.push_str(extra);
         self
@@ -539,6 +551,38 @@ mod external_peering {
             .findings("external-peering");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].1.as_deref(), Some(STRANGER));
+    }
+}
+
+mod cross_tenant_subnet_share {
+    use super::*;
+
+    #[test]
+    fn passes_within_a_tenant_and_for_a_platform_vpc_reaching_one_tenant() {
+        let org = org()
+            .shared_subnet(ACME2, ACME, "vpc-acme")
+            .shared_subnet(BETA, SHARED, "vpc-hub");
+        assert_eq!(org.findings("cross-tenant-subnet-share"), vec![]);
+    }
+
+    #[test]
+    fn fails_for_another_tenants_vpc_and_a_platform_vpc_shared_by_two_tenants() {
+        let other_tenant = org().shared_subnet(BETA, ACME, "vpc-acme");
+        assert_eq!(
+            other_tenant.findings("cross-tenant-subnet-share"),
+            vec![(
+                "arn:aws:ec2:eu-west-1:210000000001:vpc/vpc-acme".to_owned(),
+                Some(ACME.into())
+            )]
+        );
+        let org = org()
+            .shared_subnet(BETA, SHARED, "vpc-hub")
+            .shared_subnet(ACME, SHARED, "vpc-hub");
+        assert_eq!(
+            org.findings("cross-tenant-subnet-share").len(),
+            2,
+            "one per tenant account on the hub"
+        );
     }
 }
 

@@ -18,6 +18,7 @@ use crate::tenants::{Owner, TenantMap};
 
 mod cross_tenant_assume_permission;
 mod cross_tenant_peering;
+mod cross_tenant_subnet_share;
 mod cross_tenant_trust;
 mod expired_suppression;
 mod external_peering;
@@ -156,6 +157,7 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
         Box::new(unreadable_policy::UnreadablePolicy),
         Box::new(cross_tenant_peering::CrossTenantPeering),
         Box::new(external_peering::ExternalPeering),
+        Box::new(cross_tenant_subnet_share::CrossTenantSubnetShare),
         Box::new(required_scp_missing::RequiredScpMissing),
         Box::new(unmapped_account::UnmappedAccount),
         Box::new(not_scanned::NotScanned),
@@ -198,6 +200,7 @@ mod tests {
                 "unreadable-policy",
                 "cross-tenant-peering",
                 "external-peering",
+                "cross-tenant-subnet-share",
                 "required-scp-missing",
                 "unmapped-account",
                 "not-scanned",
