@@ -33,6 +33,17 @@ pub struct Counterpart {
     pub description: String,
 }
 
+impl Counterpart {
+    /// A counterpart that is not one account: a wildcard, an organization, a principal.
+    pub fn described(description: impl Into<String>) -> Counterpart {
+        Counterpart {
+            account: None,
+            tenant: None,
+            description: description.into(),
+        }
+    }
+}
+
 /// The exception from the configuration that silenced a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedException {

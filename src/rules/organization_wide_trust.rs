@@ -2,7 +2,7 @@
 //! organization is not a zone of trust, since every tenant is in it.
 
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
-use crate::finding::Finding;
+use crate::finding::{Counterpart, Finding};
 use crate::tenants::Reach;
 
 pub struct OrganizationWideTrust;
@@ -23,7 +23,17 @@ impl Rule for OrganizationWideTrust {
             );
             let org = format!("organization {}", cx.inventory.organization.id);
             let what = format!("can be assumed by {who}");
-            trust::report_grant(self.doc(), cx, view, role, analysis, grant, what, org, out);
+            trust::report_grant(
+                self.doc(),
+                cx,
+                view,
+                role,
+                analysis,
+                grant,
+                what,
+                Counterpart::described(org),
+                out,
+            );
         });
     }
 }

@@ -66,8 +66,8 @@ pub fn owner_phrase(cx: &Context<'_>, view: &AccountView<'_>) -> String {
     cx.tenants.describe(&view.inventory.account_id)
 }
 
-/// The role can be assumed by someone who is not one account: a wildcard, the organization,
-/// an unresolved principal. `what` ends the message, `counterpart` names them.
+/// Reports a grant of `role`: `what` ends the message (`can be assumed by ...`), `counterpart`
+/// names who it admits.
 #[allow(clippy::too_many_arguments)]
 pub fn report_grant(
     doc: &RuleDoc,
@@ -77,7 +77,7 @@ pub fn report_grant(
     analysis: &TrustAnalysis,
     grant: &Grant,
     what: String,
-    counterpart: String,
+    counterpart: Counterpart,
     out: &mut Vec<Finding>,
 ) {
     let message = format!("role `{}` of {} {what}", role.name, owner_phrase(cx, view));
@@ -88,11 +88,7 @@ pub fn report_grant(
             message,
             evidence(role, analysis, grant),
         )
-        .with_counterpart(Counterpart {
-            account: None,
-            tenant: None,
-            description: counterpart,
-        }),
+        .with_counterpart(counterpart),
     );
 }
 
@@ -110,21 +106,9 @@ pub fn report_reached_accounts(
             if !outside(&cx.tenants.owner(account)) {
                 continue;
             }
-            let message = format!(
-                "role `{}` of {} can be assumed by {}",
-                role.name,
-                owner_phrase(cx, view),
-                cx.tenants.describe(account)
-            );
-            out.push(
-                Finding::new(
-                    doc,
-                    role_subject(view, role),
-                    message,
-                    evidence(role, analysis, grant),
-                )
-                .with_counterpart(account_counterpart(cx, account)),
-            );
+            let what = format!("can be assumed by {}", cx.tenants.describe(account));
+            let counterpart = account_counterpart(cx, account);
+            report_grant(doc, cx, view, role, analysis, grant, what, counterpart, out);
         }
     });
 }

@@ -2,7 +2,7 @@
 //! a form tenantguard does not recognise. Unknown is not safe.
 
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
-use crate::finding::Finding;
+use crate::finding::{Counterpart, Finding};
 use crate::policy::{Trustee, Unresolved};
 
 pub struct UnresolvedPrincipal;
@@ -32,7 +32,7 @@ impl Rule for UnresolvedPrincipal {
                 analysis,
                 grant,
                 what,
-                value.clone(),
+                Counterpart::described(value.clone()),
                 out,
             );
         });

@@ -2,7 +2,7 @@
 //! narrows to known accounts.
 
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
-use crate::finding::Finding;
+use crate::finding::{Counterpart, Finding};
 use crate::tenants::Reach;
 
 pub struct WildcardTrust;
@@ -25,7 +25,17 @@ impl Rule for WildcardTrust {
                 _ => "any AWS account".to_owned(),
             };
             let what = format!("can be assumed by {who}");
-            trust::report_grant(self.doc(), cx, view, role, analysis, grant, what, who, out);
+            trust::report_grant(
+                self.doc(),
+                cx,
+                view,
+                role,
+                analysis,
+                grant,
+                what,
+                Counterpart::described(who),
+                out,
+            );
         });
     }
 }
