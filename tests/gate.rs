@@ -36,6 +36,16 @@ fn demo() -> PathBuf {
     common::fixture("demo/inventory.json")
 }
 
+/// The finding of a JSON report with this fingerprint.
+fn by_fingerprint<'a>(report: &'a Value, fingerprint: &str) -> &'a Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fingerprint"] == fingerprint)
+        .unwrap_or_else(|| panic!("no finding {fingerprint}"))
+}
+
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
@@ -239,12 +249,7 @@ fn suppressions_silence_until_they_expire_and_stale_ones_are_reported() {
         ],
     );
     let v = json(&out);
-    let f = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["fingerprint"] == fp)
-        .unwrap();
+    let f = by_fingerprint(&v, fp);
     assert_eq!(f["suppression"]["owner"], "globex-team");
     assert_eq!(v["summary"]["suppressed"], 1);
     let rules: Vec<&str> = v["findings"]
@@ -289,12 +294,7 @@ fn suppressions_silence_until_they_expire_and_stale_ones_are_reported() {
         ],
     );
     let v = json(&out);
-    let f = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["fingerprint"] == fp)
-        .unwrap();
+    let f = by_fingerprint(&v, fp);
     assert!(f.get("suppression").is_none());
     assert!(
         v["findings"]
