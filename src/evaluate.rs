@@ -9,7 +9,6 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::inventory::{AccountStatus, Inventory};
-use crate::policy;
 use crate::rules::{AccountView, Context, REGISTRY};
 use crate::tenants::{Owner, TenantMap};
 use crate::triage;
@@ -59,24 +58,12 @@ impl Evaluation {
 
 pub fn evaluate(inventory: &Inventory, config: &Config) -> Evaluation {
     let tenants = TenantMap::new(&inventory.organization, config);
-    let cx = Context {
-        inventory,
-        tenants: &tenants,
-        config,
-    };
+    let cx = Context::new(inventory, &tenants, config);
     let mut findings: Vec<Finding> = inventory
         .accounts
         .par_iter()
         .flat_map_iter(|account| {
-            let view = AccountView {
-                inventory: account,
-                owner: tenants.owner(&account.account_id),
-                roles: account
-                    .roles
-                    .iter()
-                    .map(|role| (role, policy::analyse(&role.trust_policy)))
-                    .collect(),
-            };
+            let view = AccountView::new(account, &tenants);
             let mut out = Vec::new();
             for rule in REGISTRY.iter() {
                 rule.check_account(&cx, &view, &mut out);

@@ -80,6 +80,10 @@ pub struct Finding {
     /// Against the baseline, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<crate::baseline::BaselineState>,
+    /// What tells apart findings of one rule on one resource and counterpart that are
+    /// separate flaws (two missing guardrails on one account): part of the fingerprint.
+    #[serde(skip)]
+    key: Option<String>,
 }
 
 /// The suppression that silenced a finding.
@@ -111,6 +115,7 @@ impl Finding {
             exception: None,
             suppression: None,
             baseline_state: None,
+            key: None,
         };
         finding.fingerprint = finding.compute_fingerprint();
         finding
@@ -122,7 +127,16 @@ impl Finding {
         self
     }
 
-    /// Rule, account, resource and counterpart identify a finding (a shared VPC is one
+    /// Marks the finding as one flaw among several of its rule on the same resource and
+    /// counterpart, so that each is its own finding (a baseline sees every new one as new).
+    pub fn with_key(mut self, key: impl Into<String>) -> Finding {
+        self.key = Some(key.into());
+        self.fingerprint = self.compute_fingerprint();
+        self
+    }
+
+    /// Rule, account, resource and counterpart (and the key, where a rule sets one) identify
+    /// a finding (a shared VPC is one
     /// resource seen from several accounts); the message, evidence and severity may change
     /// without it becoming a different finding.
     fn compute_fingerprint(&self) -> String {
@@ -140,6 +154,10 @@ impl Finding {
             &counterpart,
         ] {
             hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        if let Some(key) = &self.key {
+            hash.update(key.as_bytes());
             hash.update([0]);
         }
         hash.finalize()[..16]

@@ -78,6 +78,7 @@ impl<'a> OrgTree<'a> {
     }
 
     pub fn is_member(&self, account: &str) -> bool {
-        self.org.accounts.iter().any(|a| a.id == account)
+        // Accounts and OUs are both children here; OU ids (`ou-...`) never look like accounts.
+        !account.starts_with("ou-") && self.parents.contains_key(account)
     }
 }

@@ -47,7 +47,12 @@ pub enum Reach {
     Anyone {
         matching: Vec<String>,
     },
-    /// Services and federated providers: not an account.
+    /// An account of another partition: not the organization's, whatever its id.
+    OtherPartition {
+        partition: String,
+        account: String,
+    },
+    /// Services and web identity providers: not an account.
     NotAnAccount,
     Unresolved,
 }
@@ -162,36 +167,63 @@ impl<'a> TenantMap<'a> {
             Trustee::OrgPath {
                 pattern: p,
                 wildcard,
-            } => {
-                let covered: Vec<&str> = self
-                    .accounts()
-                    .into_iter()
-                    .filter(|id| {
-                        let path = self.tree.org_path(id);
-                        if *wildcard {
-                            pattern::matches(p, &path)
-                        } else {
-                            *p == path
-                        }
-                    })
-                    .collect();
-                let tenants: BTreeSet<&str> = covered
-                    .iter()
-                    .filter_map(|id| self.owners[id].tenant())
-                    .collect();
-                let all_tenants: BTreeSet<&str> = self
-                    .tenant_accounts
-                    .iter()
-                    .filter_map(|id| self.owners[id].tenant())
-                    .collect();
-                if tenants.len() > 1 && tenants == all_tenants {
-                    Reach::WholeOrganization
-                } else {
-                    Reach::Accounts(covered.into_iter().map(str::to_owned).collect())
-                }
+            } => self.org_path_reach(p, *wildcard),
+            Trustee::Foreign { partition, id, .. } => Reach::OtherPartition {
+                partition: partition.clone(),
+                account: id.clone(),
+            },
+            Trustee::Federated {
+                account: Some(account),
+                ..
+            } => Reach::Accounts(vec![account.clone()]),
+            Trustee::Service { .. } | Trustee::Federated { account: None, .. } => {
+                Reach::NotAnAccount
             }
-            Trustee::Service { .. } | Trustee::Federated { .. } => Reach::NotAnAccount,
             Trustee::Unresolved { .. } => Reach::Unresolved,
+        }
+    }
+
+    /// Where an `aws:PrincipalOrgPaths` value reaches. A path's first segment is the
+    /// organization: a path headed by another organization's id admits that organization's
+    /// accounts (never ours, whatever OU ids follow), and a wildcard there admits accounts of
+    /// any organization.
+    fn org_path_reach(&self, p: &str, wildcard: bool) -> Reach {
+        let org = self.tree.organization();
+        let head = p.split('/').next().unwrap_or(p);
+        let matches = |id: &&str| {
+            let path = self.tree.org_path(id);
+            if wildcard {
+                pattern::matches(p, &path)
+            } else {
+                p == path
+            }
+        };
+        if head != org.id {
+            return if wildcard && pattern::has_wildcard(head) {
+                let matching = self.accounts().into_iter().filter(matches);
+                Reach::Anyone {
+                    matching: matching.map(str::to_owned).collect(),
+                }
+            } else if head.starts_with("o-") && !pattern::has_wildcard(head) {
+                Reach::OtherOrganization(head.to_owned())
+            } else {
+                Reach::Unresolved
+            };
+        }
+        let covered: Vec<&str> = self.accounts().into_iter().filter(matches).collect();
+        let tenants: BTreeSet<&str> = covered
+            .iter()
+            .filter_map(|id| self.owners[id].tenant())
+            .collect();
+        let all_tenants: BTreeSet<&str> = self
+            .tenant_accounts
+            .iter()
+            .filter_map(|id| self.owners[id].tenant())
+            .collect();
+        if tenants.len() > 1 && tenants == all_tenants {
+            Reach::WholeOrganization
+        } else {
+            Reach::Accounts(covered.into_iter().map(str::to_owned).collect())
         }
     }
 }

@@ -62,6 +62,36 @@ fn demo_findings_are_exactly_the_planted_ones() {
             false,
         ),
         (
+            "cross-tenant-trust",
+            role("270000000001", "wayne-umbrella-sso"),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-path",
+            role("230000000001", "initech-enterprise-path"),
+            "210000000001",
+            false,
+        ),
+        (
+            "wildcard-trust",
+            role("270000000001", "wayne-tag-match"),
+            "any AWS account",
+            false,
+        ),
+        (
+            "external-trust",
+            role("260000000001", "stark-china-mirror"),
+            "account 260000000001 (aws-cn)",
+            false,
+        ),
+        (
+            "external-trust",
+            role("260000000001", "stark-partner-ou"),
+            "organization o-partner0001",
+            false,
+        ),
+        (
             "cross-tenant-assume-permission",
             role("210000000001", "acme-app"),
             "250000000001",

@@ -308,18 +308,18 @@ fn suppressions_silence_until_they_expire_and_stale_ones_are_reported() {
 #[test]
 fn an_expired_suppression_fails_the_gate_again() {
     let dir = TempDir::new().unwrap();
-    // Only the wildcard finding at critical, suppressed: the gate passes on critical until expiry.
+    // Only the wildcard findings at critical, suppressed: the gate passes on critical until expiry.
     let file = write(
         &dir,
         "s.toml",
-        "[[suppressions]]\nrule = \"wildcard-trust\"\nresource = \"arn:aws:iam::220000000001:role/globex-public\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2026-12-31\"\n",
+        "[[suppressions]]\nrule = \"wildcard-trust\"\nresource = \"arn:aws:iam::220000000001:role/globex-public\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2026-12-31\"\n[[suppressions]]\nrule = \"wildcard-trust\"\nresource = \"arn:aws:iam::270000000001:role/wayne-tag-match\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2026-12-31\"\n",
     );
     let cfg = write(
         &dir,
         "c.toml",
         &std::fs::read_to_string(common::fixture("demo/tenantguard.toml")).unwrap().replace(
             "[tenants]",
-            "[rules]\ndisabled = [\"cross-tenant-trust\", \"platform-trusts-tenant\", \"cross-tenant-peering\"]\n\n[tenants]",
+            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"cross-tenant-peering\"]\n\n[tenants]",
         ),
     );
     let run = |today: &str| {
@@ -501,4 +501,126 @@ fn bad_gate_inputs_are_one_line_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a shard"));
+}
+
+/// A scan of `inventory` with the configuration text `config`, gated on `baseline`:
+/// (exit code, the fingerprints of the findings the gate calls new).
+fn gate(dir: &TempDir, inventory: &Inventory, config: &str, baseline: &Path) -> (i32, Vec<String>) {
+    let inv = write(dir, "now.json", &inventory.to_json());
+    let cfg = write(dir, "now.toml", config);
+    let out = tenantguard()
+        .args(["scan", "--format", "json", "--fail-on-new", "--inventory"])
+        .arg(inv)
+        .arg("--config")
+        .arg(cfg)
+        .arg("--baseline")
+        .arg(baseline)
+        .output()
+        .unwrap();
+    let report = json(&String::from_utf8(out.stdout).unwrap());
+    let new = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["baseline_state"] == "new")
+        .map(|f| format!("{} {}", f["rule"], f["message"]))
+        .collect();
+    (out.status.code().unwrap(), new)
+}
+
+/// The JSON report of `inventory` under `config`, written as a baseline.
+fn baseline_of(dir: &TempDir, inventory: &Inventory, config: &str) -> PathBuf {
+    let inv = write(dir, "then.json", &inventory.to_json());
+    let cfg = write(dir, "then.toml", config);
+    let out = tenantguard()
+        .args(["scan", "--format", "json", "--inventory"])
+        .arg(inv)
+        .arg("--config")
+        .arg(cfg)
+        .output()
+        .unwrap();
+    write(
+        dir,
+        "baseline.json",
+        &String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+fn demo_config() -> String {
+    std::fs::read_to_string(common::fixture("demo/tenantguard.toml")).unwrap()
+}
+
+/// stark-prod already lacks one required SCP; when the second is detached too, that gap is
+/// new, not the old finding unchanged.
+#[test]
+fn a_second_missing_guardrail_on_one_account_is_new() {
+    let dir = TempDir::new().unwrap();
+    let then = Inventory::load(&demo()).unwrap();
+    let baseline = baseline_of(&dir, &then, &demo_config());
+    let mut now = then.clone();
+    for p in &mut now.organization.policies {
+        p.targets.retain(|t| t != "260000000001");
+    }
+    let (code, new) = gate(&dir, &now, &demo_config(), &baseline);
+    assert_eq!(code, 1, "{new:?}");
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert!(new[0].contains("DenyLeaveOrganization"), "{new:?}");
+}
+
+/// A vendor trusted with one required condition missing; when a second goes missing, the
+/// gap is new.
+#[test]
+fn a_second_missing_vendor_condition_is_new() {
+    let dir = TempDir::new().unwrap();
+    let config = demo_config().replace(
+        "require_conditions = [\"sts:ExternalId\"]",
+        "require_conditions = [\"sts:ExternalId\", \"aws:SourceIp\"]",
+    );
+    let then = Inventory::load(&demo()).unwrap();
+    let baseline = baseline_of(&dir, &then, &config);
+    let mut now = then.clone();
+    let observa = now
+        .accounts
+        .iter_mut()
+        .flat_map(|a| a.roles.iter_mut())
+        .find(|r| r.name == "acme-observa")
+        .unwrap();
+    observa.trust_policy = tenantguard::inventory::PolicyDocument::Json(serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999900000001:root"}, "Action": "sts:AssumeRole"}]
+    }));
+    let (code, new) = gate(&dir, &now, &config, &baseline);
+    assert_eq!(code, 1, "{new:?}");
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert!(
+        new[0].contains("acme-observa") && new[0].contains("sts:ExternalId"),
+        "{new:?}"
+    );
+}
+
+/// The management account could not be scanned; when the organization cannot be read
+/// either, that is a new gap in coverage.
+#[test]
+fn an_unreadable_organization_beside_an_unread_management_account_is_new() {
+    use tenantguard::inventory::CollectionStatus;
+    let dir = TempDir::new().unwrap();
+    let mut then = Inventory::load(&demo()).unwrap();
+    then.accounts
+        .iter_mut()
+        .find(|a| a.account_id == "100000000001")
+        .unwrap()
+        .status = CollectionStatus::Failed {
+        error: "AccessDenied".into(),
+    };
+    let baseline = baseline_of(&dir, &then, &demo_config());
+    let mut now = then.clone();
+    now.organization.status = CollectionStatus::Failed {
+        error: "Throttling".into(),
+    };
+    let (_, new) = gate(&dir, &now, &demo_config(), &baseline);
+    assert!(
+        new.iter()
+            .any(|n| n.contains("organization could not be read")),
+        "{new:?}"
+    );
 }

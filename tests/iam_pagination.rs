@@ -5,7 +5,7 @@
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_sts::config::Credentials;
 use tenantguard::inventory::PolicyDocument;
-use tenantguard::policy::{Trustee, analyse};
+use tenantguard::policy::{Scope, Trustee, analyse};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -97,7 +97,8 @@ async fn every_page_is_read_and_encoded_documents_are_decoded() {
             text.starts_with("%7B"),
             "stored URL-encoded, as AWS returned it: {text}"
         );
-        let analysis = analyse(&role.trust_policy).unwrap();
+        let scope = Scope::of_arn(&role.arn, "111111111111", "o-test", None);
+        let analysis = analyse(&role.trust_policy, &scope).unwrap();
         assert_eq!(
             analysis.grants[0].trustee,
             Trustee::account(trusted, "root")

@@ -432,6 +432,185 @@ mod external_trust {
     }
 }
 
+mod external_trust_forms {
+    use super::*;
+
+    /// `aws:PrincipalOrgPaths` headed by another organization admits that organization; a
+    /// wildcard head admits any organization's accounts.
+    #[test]
+    fn an_org_path_of_another_organization_is_external() {
+        let org = org()
+            .role(ACME, "other-path", trust_if(json!("*"), json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-someoneelse/r-x/ou-t1-acme/*"}})))
+            .role(ACME, "own-path", trust_if(json!("*"), json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-test000001/r-t1/ou-t1-tenants/ou-t1-acme/*"}})));
+        assert_eq!(
+            org.findings("external-trust"),
+            vec![(role_arn(ACME, "other-path"), None)]
+        );
+        let any = super::org().role(ACME, "any-org", trust_if(json!("*"), json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-*/r-t1/ou-t1-tenants/*"}})));
+        assert_eq!(
+            any.findings("wildcard-trust"),
+            vec![(role_arn(ACME, "any-org"), None)]
+        );
+    }
+
+    /// The same twelve digits in another partition are another account.
+    #[test]
+    fn an_account_of_another_partition_is_external() {
+        let org = org()
+            .role(
+                ACME,
+                "china",
+                trust(json!({"AWS": format!("arn:aws-cn:iam::{ACME2}:root")})),
+            )
+            .role(
+                ACME,
+                "own",
+                trust(json!({"AWS": format!("arn:aws:iam::{ACME2}:root")})),
+            );
+        assert_eq!(
+            org.findings("external-trust"),
+            vec![(role_arn(ACME, "china"), None)]
+        );
+        assert_eq!(org.findings("cross-tenant-trust"), vec![]);
+    }
+
+    /// A vendor required to come from its address range meets it with `IpAddress`.
+    #[test]
+    fn a_source_ip_requirement_is_met_by_ip_address() {
+        let config = "require_conditions = [\"sts:ExternalId\", \"aws:SourceIp\"]\n";
+        let both = json!({"StringEquals": {"sts:ExternalId": "acme-1"}, "IpAddress": {"aws:SourceIp": "203.0.113.0/24"}});
+        let negated = json!({"StringEquals": {"sts:ExternalId": "acme-1"}, "NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}});
+        let mut org = org()
+            .role(ACME, "both", trust_if(json!({"AWS": VENDOR}), both))
+            .role(ACME, "negated", trust_if(json!({"AWS": VENDOR}), negated));
+        org.config = org.config.replace(
+            "accounts = [\"999900000001\"]\n",
+            &format!("accounts = [\"999900000001\"]\n{config}"),
+        );
+        assert_eq!(
+            org.findings("external-trust"),
+            vec![(role_arn(ACME, "negated"), Some(VENDOR.into()))]
+        );
+    }
+
+    /// An identity provider held by another tenant's account, or outside the organization,
+    /// is that account's to configure.
+    #[test]
+    fn a_federated_provider_of_another_account_is_reported() {
+        let provider = |account: &str| {
+            format!("arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com")
+        };
+        let org = org()
+            .role(ACME, "own-idp", trust(json!({"Federated": provider(ACME)})))
+            .role(
+                ACME,
+                "beta-idp",
+                trust(json!({"Federated": provider(BETA)})),
+            )
+            .role(
+                ACME,
+                "stranger-idp",
+                trust(json!({"Federated": provider(STRANGER)})),
+            );
+        assert_eq!(
+            org.findings("cross-tenant-trust"),
+            vec![(role_arn(ACME, "beta-idp"), Some(BETA.into()))]
+        );
+        assert_eq!(
+            org.findings("external-trust"),
+            vec![(role_arn(ACME, "stranger-idp"), Some(STRANGER.into()))]
+        );
+    }
+
+    /// A policy variable the caller fills in narrows nothing; the resource's own account
+    /// does narrow.
+    #[test]
+    fn policy_variables_are_filled_in_as_iam_does() {
+        let org = org()
+            .role(ACME, "caller-var", trust_if(json!("*"), json!({"StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalTag/account}"}})))
+            .role(ACME, "own-var", trust_if(json!("*"), json!({"StringEquals": {"aws:PrincipalAccount": "${aws:ResourceAccount}"}})))
+            .role(ACME, "org-var", trust_if(json!("*"), json!({"StringEquals": {"aws:PrincipalOrgID": "${aws:ResourceOrgID}"}})))
+            .role(ACME, "unknown-var", trust_if(json!("*"), json!({"StringEquals": {"aws:PrincipalAccount": "${aws:ResourceTag/tenant}"}})));
+        assert_eq!(
+            org.findings("wildcard-trust"),
+            vec![(role_arn(ACME, "caller-var"), None)]
+        );
+        assert_eq!(
+            org.findings("organization-wide-trust"),
+            vec![(role_arn(ACME, "org-var"), None)]
+        );
+        assert_eq!(
+            org.findings("unresolved-principal"),
+            vec![(role_arn(ACME, "unknown-var"), None)]
+        );
+    }
+}
+
+mod cross_tenant_path {
+    use super::*;
+
+    fn assume(resource: &str) -> Value {
+        json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resource}]})
+    }
+
+    #[test]
+    fn passes_when_only_one_half_exists() {
+        let org = org()
+            // Trust without a caller allowed to use it.
+            .role(ACME, "target", trust(json!({"AWS": BETA})))
+            .role(
+                BETA,
+                "reader",
+                trust(json!({"Service": "ec2.amazonaws.com"})),
+            )
+            .inline(BETA, assume(&role_arn(BETA, "*")))
+            // A broad caller whose target trusts only its own tenant.
+            .role(ACME2, "admin", trust(json!({"AWS": ACME})))
+            .inline(ACME2, assume("*"))
+            // Trust of one named role; another role holds the permission.
+            .role(ACME, "named", trust(json!({"AWS": role_arn(BETA, "ci")})))
+            .role(
+                BETA,
+                "admin",
+                trust(json!({"Service": "ec2.amazonaws.com"})),
+            )
+            .inline(BETA, assume("*"));
+        assert_eq!(
+            org.findings("cross-tenant-path"),
+            vec![(role_arn(ACME, "target"), Some(BETA.into()))]
+        );
+        let named = super::org()
+            .role(ACME, "named", trust(json!({"AWS": role_arn(BETA, "ci")})))
+            .role(
+                BETA,
+                "admin",
+                trust(json!({"Service": "ec2.amazonaws.com"})),
+            )
+            .inline(BETA, assume("*"));
+        assert_eq!(named.findings("cross-tenant-path"), vec![]);
+    }
+
+    #[test]
+    fn fails_when_both_halves_exist_however_broad_the_permission() {
+        let org = org()
+            .role(ACME, "by-account", trust(json!({"AWS": BETA})))
+            .role(ACME, "by-role", trust(json!({"AWS": role_arn(BETA, "ci")})))
+            .role(ACME, "by-session", trust(json!({"AWS": format!("arn:aws:sts::{BETA}:assumed-role/ci/run")})))
+            .role(BETA, "ci", trust(json!({"Service": "codebuild.amazonaws.com"})))
+            .inline(BETA, json!({"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "NotResource": role_arn(BETA, "*")}]}));
+        let mut got = org.findings("cross-tenant-path");
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                (role_arn(ACME, "by-account"), Some(BETA.into())),
+                (role_arn(ACME, "by-role"), Some(BETA.into())),
+                (role_arn(ACME, "by-session"), Some(BETA.into())),
+            ]
+        );
+    }
+}
+
 mod unresolved_principal {
     use super::*;
 
@@ -616,6 +795,24 @@ mod required_scp_missing {
             3,
             "every tenant account"
         );
+    }
+
+    /// Two guardrails missing on one account are two findings, with two fingerprints.
+    #[test]
+    fn one_finding_per_account_and_missing_guardrail() {
+        let mut org = org();
+        org.config = org.config.replace(
+            "required_scps = [\"Guardrail\"]",
+            "required_scps = [\"p-missing\", \"p-gone\"]",
+        );
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let findings: Vec<_> = evaluate(&org.inventory, &config)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "required-scp-missing" && f.account == BETA)
+            .collect();
+        assert_eq!(findings.len(), 2, "{findings:#?}");
+        assert_ne!(findings[0].fingerprint, findings[1].fingerprint);
     }
 }
 

@@ -6,7 +6,8 @@
 
 use super::document::ConditionEntry;
 use super::pattern;
-use super::principal::{self, Trustee};
+use super::principal::{self, Trustee, Unresolved};
+use super::variables::{self, Filled, Scope};
 
 /// How an operator compares values, when it can narrow at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,80 +76,73 @@ fn may_be_absent(key: &str) -> bool {
 }
 
 /// The narrowing an entry imposes, or `None` when it does not narrow who the caller is.
-pub fn narrowing(entry: &ConditionEntry) -> Option<Narrowing> {
+/// Policy variables in the values are filled in from `scope` (see [`variables`]).
+pub fn narrowing(entry: &ConditionEntry, scope: &Scope<'_>) -> Option<Narrowing> {
     let op = split_operator(&entry.operator);
     let key = entry.key.to_ascii_lowercase();
     // `aws:PrincipalIsAWSService` is a boolean key, tested with `Bool`.
-    let boolean = key == "aws:principalisawsservice" && op.base.eq_ignore_ascii_case("bool");
-    let comparison = if boolean {
-        Comparison::Exact
-    } else {
-        comparison(op.base)?
-    };
+    if key == "aws:principalisawsservice" {
+        let positive = op.base.eq_ignore_ascii_case("bool") || comparison(op.base).is_some();
+        let only_services = entry.values.iter().all(|v| v.eq_ignore_ascii_case("true"));
+        return (positive && only_services && !op.if_exists).then(|| Narrowing {
+            key: entry.key.clone(),
+            allowed: vec![Trustee::Service {
+                name: "*".to_owned(),
+            }],
+        });
+    }
+    let comparison = comparison(op.base)?;
     if may_be_absent(&key) && (op.if_exists || op.for_all_values) {
         return None;
     }
-    let literal = |v: &str| comparison != Comparison::Wildcard && pattern::has_wildcard(v);
-    let allowed: Option<Vec<Trustee>> = match key.as_str() {
-        "aws:principalaccount" => Some(
-            entry
-                .values
-                .iter()
-                .filter_map(|v| account_value(v, comparison))
-                .collect(),
-        ),
-        "aws:principalarn" => Some(
-            entry
-                .values
-                .iter()
-                .map(|v| {
-                    if literal(v) {
-                        // A literal `*` in a `StringEquals` ARN still names its account.
-                        principal::arn_pattern(&v.replace(['*', '?'], "_"))
-                    } else {
-                        principal::arn_pattern(v)
-                    }
-                })
-                .collect(),
-        ),
-        "aws:principalorgid" => Some(
-            entry
-                .values
-                .iter()
-                .map(|v| {
-                    if !literal(v) && pattern::has_wildcard(v) {
-                        Trustee::AnyAccount
-                    } else {
-                        Trustee::Organization { id: v.clone() }
-                    }
-                })
-                .collect(),
-        ),
-        "aws:principalorgpaths" => Some(
-            entry
-                .values
-                .iter()
-                .map(|v| Trustee::OrgPath {
-                    pattern: v.clone(),
-                    wildcard: comparison == Comparison::Wildcard && pattern::has_wildcard(v),
-                })
-                .collect(),
-        ),
-        "aws:userid" => Some(entry.values.iter().map(|v| principal::user_id(v)).collect()),
-        "aws:principalisawsservice" => {
-            let only_services = entry.values.iter().all(|v| v.eq_ignore_ascii_case("true"));
-            only_services.then(|| {
-                vec![Trustee::Service {
-                    name: "*".to_owned(),
-                }]
-            })
-        }
-        _ => None,
-    };
-    allowed.map(|allowed| Narrowing {
+    if !matches!(
+        key.as_str(),
+        "aws:principalaccount"
+            | "aws:principalarn"
+            | "aws:principalorgid"
+            | "aws:principalorgpaths"
+            | "aws:userid"
+    ) {
+        return None;
+    }
+    let allowed = entry
+        .values
+        .iter()
+        .filter_map(|v| match variables::fill(v, scope) {
+            Filled::Exact(v) => value_trustee(&key, &v, comparison, scope),
+            Filled::Pattern(v) => value_trustee(&key, &v, Comparison::Wildcard, scope),
+            Filled::Unknown { .. } => Some(Trustee::unresolved(v, Unresolved::UnknownVariable)),
+        })
+        .collect();
+    Some(Narrowing {
         key: entry.key.clone(),
         allowed,
     })
+}
+
+/// Who one value of a principal key admits. `None` when it can match no principal at all.
+fn value_trustee(key: &str, v: &str, comparison: Comparison, scope: &Scope<'_>) -> Option<Trustee> {
+    // A `*` in a `StringEquals` value is a literal star, not a wildcard.
+    let literal = comparison != Comparison::Wildcard && pattern::has_wildcard(v);
+    match key {
+        "aws:principalaccount" => account_value(v, comparison),
+        "aws:principalarn" => Some(if literal {
+            // A literal `*` in a `StringEquals` ARN still names its account.
+            principal::arn_pattern(&v.replace(['*', '?'], "_"), scope)
+        } else {
+            principal::arn_pattern(v, scope)
+        }),
+        "aws:principalorgid" => Some(if !literal && pattern::has_wildcard(v) {
+            Trustee::AnyAccount
+        } else {
+            Trustee::Organization { id: v.to_owned() }
+        }),
+        "aws:principalorgpaths" => Some(Trustee::OrgPath {
+            pattern: v.to_owned(),
+            wildcard: comparison == Comparison::Wildcard && pattern::has_wildcard(v),
+        }),
+        _ => Some(principal::user_id(v)),
+    }
 }
 
 /// An `aws:PrincipalAccount` value. `None` when it can match no account id at all.
@@ -166,17 +160,87 @@ fn account_value(value: &str, comparison: Comparison) -> Option<Trustee> {
     }
 }
 
-/// Whether the entry demands `key` positively (so a caller that lacks it is refused), as
-/// required conditions such as `sts:ExternalId` must be: a negated operator, `IfExists`, or
-/// a bare `*` value would let a caller through without it.
+/// The operators that test a key positively, by the type of value they compare. A
+/// requirement is met by any of them that suits the key's type; negated operators,
+/// `IfExists`, `ForAllValues:` and `Null` let a caller without the key through.
+fn positive_family(base: &str) -> Option<KeyType> {
+    let base = base.to_ascii_lowercase();
+    Some(match base.as_str() {
+        "stringequals" | "stringequalsignorecase" | "stringlike" => KeyType::String,
+        "arnequals" | "arnlike" => KeyType::Arn,
+        "ipaddress" => KeyType::Ip,
+        "dateequals"
+        | "datelessthan"
+        | "datelessthanequals"
+        | "dategreaterthan"
+        | "dategreaterthanequals" => KeyType::Date,
+        "numericequals"
+        | "numericlessthan"
+        | "numericlessthanequals"
+        | "numericgreaterthan"
+        | "numericgreaterthanequals" => KeyType::Numeric,
+        "bool" => KeyType::Bool,
+        "binaryequals" => KeyType::Binary,
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyType {
+    String,
+    Arn,
+    Ip,
+    Date,
+    Numeric,
+    Bool,
+    Binary,
+}
+
+/// The type of the global keys whose type is not a string. Other keys (service keys such as
+/// `sts:ExternalId`, tags) are strings, which string and ARN operators both test.
+fn key_type(key: &str) -> KeyType {
+    match key.to_ascii_lowercase().as_str() {
+        "aws:sourceip" | "aws:vpcsourceip" => KeyType::Ip,
+        "aws:currenttime" | "aws:tokenissuetime" => KeyType::Date,
+        "aws:epochtime" | "aws:multifactorauthage" => KeyType::Numeric,
+        "aws:multifactorauthpresent"
+        | "aws:securetransport"
+        | "aws:viaawsservice"
+        | "aws:principalisawsservice" => KeyType::Bool,
+        _ => KeyType::String,
+    }
+}
+
+/// Whether the entry demands `key` positively (so a caller that lacks it, or brings any value
+/// it likes, is refused), as required conditions such as `sts:ExternalId` or `aws:SourceIp`
+/// must be. A bare `*`, an address range covering every address, a `Bool` test for `false`,
+/// or a value the caller fills in itself (`${aws:PrincipalTag/x}`) demand nothing.
 pub fn requires(entry: &ConditionEntry, key: &str) -> bool {
     let op = split_operator(&entry.operator);
+    let Some(family) = positive_family(op.base) else {
+        return false;
+    };
+    let suits = match key_type(key) {
+        KeyType::String => matches!(family, KeyType::String | KeyType::Arn),
+        t => family == t,
+    };
     entry.key.eq_ignore_ascii_case(key)
-        && comparison(op.base).is_some()
+        && suits
         && !op.if_exists
         && !op.for_all_values
         && !entry.values.is_empty()
-        && entry.values.iter().all(|v| !v.is_empty() && v != "*")
+        && entry.values.iter().all(|v| meaningful(v, family))
+}
+
+fn meaningful(value: &str, family: KeyType) -> bool {
+    !value.is_empty()
+        && !variables::caller_chosen(value)
+        && match family {
+            KeyType::String | KeyType::Arn => value.chars().any(|c| c != '*'),
+            KeyType::Ip => !matches!(value.trim(), "0.0.0.0/0" | "::/0"),
+            KeyType::Bool => value.eq_ignore_ascii_case("true"),
+            _ => true,
+        }
 }
 
 /// The part of `have` that also satisfies `constraint`. When the two cannot be compared
@@ -208,6 +272,31 @@ pub fn intersect(have: &Trustee, constraint: &Trustee) -> Option<Trustee> {
             Some(constraint.clone())
         }
         (OrgPath { .. }, Account { .. } | AccountPattern { .. }) => Some(constraint.clone()),
+        // A principal of another partition is never the policy partition's principal.
+        (Account { .. }, Foreign { .. }) | (Foreign { .. }, Foreign { .. })
+            if !same_foreign(have, constraint) =>
+        {
+            None
+        }
+        (Foreign { id, .. }, Account { id: b, .. }) => (id == b).then(|| have.clone()),
         (h, _) => Some(h.clone()),
+    }
+}
+
+fn same_foreign(a: &Trustee, b: &Trustee) -> bool {
+    match (a, b) {
+        (
+            Trustee::Foreign {
+                partition: p,
+                id: a,
+                ..
+            },
+            Trustee::Foreign {
+                partition: q,
+                id: b,
+                ..
+            },
+        ) => p == q && a == b,
+        _ => false,
     }
 }

@@ -68,6 +68,8 @@ pub struct Statement {
     /// `Resource` values; `None` when absent or written as `NotResource` (which names what
     /// is *not* covered, so it cannot be read as a list of targets).
     pub resources: Option<Vec<String>>,
+    /// `NotResource` values, when the statement is written that way.
+    pub not_resources: Option<Vec<String>>,
     /// The statement as written: the evidence a finding quotes.
     pub raw: Value,
 }
@@ -183,6 +185,10 @@ fn statement(index: usize, raw: &Value) -> Result<Statement, PolicyError> {
         Some(r) => Some(strings(r, &at("Resource"))?),
         None => None,
     };
+    let not_resources = match object.get("NotResource") {
+        Some(r) => Some(strings(r, &at("NotResource"))?),
+        None => None,
+    };
     Ok(Statement {
         index,
         effect,
@@ -190,6 +196,7 @@ fn statement(index: usize, raw: &Value) -> Result<Statement, PolicyError> {
         action,
         conditions,
         resources,
+        not_resources,
         raw: raw.clone(),
     })
 }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::document::{self, Effect, PolicyError};
+use super::pattern;
 use super::principal::is_account_id;
 use super::trust::assume_actions;
 use crate::inventory::PolicyDocument;
@@ -21,7 +22,13 @@ pub struct AssumeTarget {
 /// The concrete accounts whose roles the policy lets its holder assume. A resource with a
 /// wildcard account (`*`, `arn:aws:iam::*:role/x`) is not listed: on its own it names no one,
 /// and it is the trust policy on the other side that decides (the trust rules cover that).
-pub fn assume_targets(document: &PolicyDocument) -> Result<Vec<AssumeTarget>, PolicyError> {
+///
+/// Only resources of `partition` (the holder's own) are listed: an assume never crosses
+/// partitions, and the same account id in another partition is another account.
+pub fn assume_targets(
+    document: &PolicyDocument,
+    partition: &str,
+) -> Result<Vec<AssumeTarget>, PolicyError> {
     let mut out = Vec::new();
     for s in document::parse(document)? {
         if s.effect != Effect::Allow || assume_actions(&s.action).is_empty() {
@@ -29,7 +36,11 @@ pub fn assume_targets(document: &PolicyDocument) -> Result<Vec<AssumeTarget>, Po
         }
         for resource in s.resources.iter().flatten() {
             let parts: Vec<&str> = resource.splitn(6, ':').collect();
-            if parts.len() == 6 && parts[0] == "arn" && parts[2] == "iam" && is_account_id(parts[4])
+            if parts.len() == 6
+                && parts[0] == "arn"
+                && parts[1] == partition
+                && parts[2] == "iam"
+                && is_account_id(parts[4])
             {
                 out.push(AssumeTarget {
                     account: parts[4].to_owned(),
@@ -42,13 +53,98 @@ pub fn assume_targets(document: &PolicyDocument) -> Result<Vec<AssumeTarget>, Po
     Ok(out)
 }
 
+/// The Allow statement by which the policy lets its holder `sts:AssumeRole` into `role_arn`,
+/// if any: an assume action with a `Resource` that matches the role (`*`,
+/// `arn:aws:iam::*:role/*`, the ARN itself) or a `NotResource` that does not, and no
+/// unconditional Deny of the same. A condition on the Allow does not take it away: it may
+/// allow, and a path that may exist is reported.
+pub fn allows_assume(
+    document: &PolicyDocument,
+    role_arn: &str,
+) -> Result<Option<Value>, PolicyError> {
+    let statements = document::parse(document)?;
+    let covers = |s: &document::Statement| {
+        assume_actions(&s.action).contains(&"sts:AssumeRole")
+            && match (&s.resources, &s.not_resources) {
+                (Some(list), _) => list.iter().any(|p| pattern::arn_matches(p, role_arn)),
+                (None, Some(list)) => !list.iter().any(|p| pattern::arn_matches(p, role_arn)),
+                (None, None) => false,
+            }
+    };
+    let denied = statements
+        .iter()
+        .any(|s| s.effect == Effect::Deny && s.conditions.is_empty() && covers(s));
+    if denied {
+        return Ok(None);
+    }
+    Ok(statements
+        .into_iter()
+        .find(|s| s.effect == Effect::Allow && covers(s))
+        .map(|s| s.raw))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn an_assume_of_a_role_is_allowed_by_wildcards_and_not_resource() {
+        const ROLE: &str = "arn:aws:iam::222222222222:role/team/reporting";
+        let allows = |statements: Value| {
+            allows_assume(
+                &PolicyDocument::Json(json!({"Statement": statements})),
+                ROLE,
+            )
+            .unwrap()
+            .is_some()
+        };
+        let allow = |action: &str, resource: &str| json!({"Effect": "Allow", "Action": action, "Resource": resource});
+        assert!(allows(json!([allow("sts:AssumeRole", "*")])));
+        assert!(allows(json!([allow("*", "*")])));
+        assert!(allows(json!([allow(
+            "sts:AssumeRole",
+            "arn:aws:iam::*:role/*"
+        )])));
+        assert!(allows(json!([allow("sts:Assume*", ROLE)])));
+        assert!(allows(json!([allow(
+            "sts:AssumeRole",
+            "arn:aws:iam::222222222222:role/team/*"
+        )])));
+        assert!(allows(
+            json!([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}])
+        ));
+        assert!(allows(
+            json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "NotResource": "arn:aws:iam::333333333333:role/*"}])
+        ));
+        assert!(
+            allows(
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}])
+            ),
+            "a condition may hold"
+        );
+        assert!(!allows(
+            json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "NotResource": "arn:aws:iam::222222222222:role/*"}])
+        ));
+        assert!(!allows(json!([allow(
+            "sts:AssumeRole",
+            "arn:aws:iam::333333333333:role/*"
+        )])));
+        assert!(!allows(json!([allow("sts:AssumeRoleWithSAML", "*")])));
+        assert!(!allows(json!([allow("s3:*", "*")])));
+        assert!(!allows(
+            json!([allow("sts:AssumeRole", "*"), {"Effect": "Deny", "Action": "sts:*", "Resource": "arn:aws:iam::222222222222:*"}])
+        ));
+        assert!(
+            allows(
+                json!([allow("sts:AssumeRole", "*"), {"Effect": "Deny", "Action": "sts:*", "Resource": "arn:aws:iam::222222222222:*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}])
+            ),
+            "a conditional Deny may not apply"
+        );
+    }
+
     fn targets(doc: Value) -> Vec<String> {
-        assume_targets(&PolicyDocument::Json(doc))
+        assume_targets(&PolicyDocument::Json(doc), "aws")
             .unwrap()
             .into_iter()
             .map(|t| t.account)

@@ -9,7 +9,9 @@ pub mod identity;
 pub mod pattern;
 pub mod principal;
 pub mod trust;
+pub mod variables;
 
 pub use document::PolicyError;
 pub use principal::{Trustee, Unresolved};
 pub use trust::{Grant, TrustAnalysis, analyse};
+pub use variables::Scope;

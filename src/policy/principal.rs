@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::pattern;
+use super::variables::Scope;
 
 /// What a grant admits, resolved as far as the policy alone allows. Tying an account to a
 /// tenant needs the organization and the configuration, and is the rules' job.
@@ -22,8 +23,20 @@ pub enum Trustee {
     OrgPath { pattern: String, wildcard: bool },
     /// An AWS service (`*` for any service, from `aws:PrincipalIsAWSService`).
     Service { name: String },
-    /// A SAML or OIDC provider, or a web identity provider name.
-    Federated { provider: String },
+    /// A SAML or OIDC provider, or a web identity provider name. `account` is the account
+    /// that holds the provider, when it is an IAM provider ARN of the policy's partition:
+    /// whoever administers that account decides whose tokens the provider accepts.
+    Federated {
+        provider: String,
+        account: Option<String>,
+    },
+    /// An account of another partition (`arn:aws-cn:...` in an `aws` policy): account ids
+    /// are per partition, so it is not the organization's account of the same id.
+    Foreign {
+        partition: String,
+        id: String,
+        principal: String,
+    },
     /// A principal that cannot be tied to an account.
     Unresolved { value: String, reason: Unresolved },
 }
@@ -35,6 +48,8 @@ pub enum Unresolved {
     UniqueId,
     /// A form tenantguard does not recognise.
     UnknownForm,
+    /// A condition value with a policy variable tenantguard does not know.
+    UnknownVariable,
 }
 
 impl Trustee {
@@ -45,7 +60,7 @@ impl Trustee {
         }
     }
 
-    fn unresolved(value: &str, reason: Unresolved) -> Trustee {
+    pub(crate) fn unresolved(value: &str, reason: Unresolved) -> Trustee {
         Trustee::Unresolved {
             value: value.to_owned(),
             reason,
@@ -70,7 +85,7 @@ fn is_unique_id(s: &str) -> bool {
 }
 
 /// Resolves one value of `Principal.AWS`.
-pub fn aws_principal(value: &str) -> Trustee {
+pub fn aws_principal(value: &str, scope: &Scope<'_>) -> Trustee {
     if value == "*" {
         return Trustee::AnyAccount;
     }
@@ -80,7 +95,7 @@ pub fn aws_principal(value: &str) -> Trustee {
     if is_unique_id(value) {
         return Trustee::unresolved(value, Unresolved::UniqueId);
     }
-    match principal_arn(value) {
+    match principal_arn(value, scope) {
         Some(trustee) => trustee,
         None => Trustee::unresolved(value, Unresolved::UnknownForm),
     }
@@ -88,7 +103,7 @@ pub fn aws_principal(value: &str) -> Trustee {
 
 /// `arn:<partition>:iam::<acct>:root|role/..|user/..|federated-user/..` or
 /// `arn:<partition>:sts::<acct>:assumed-role/<role>/<session>|federated-user/..`.
-fn principal_arn(value: &str) -> Option<Trustee> {
+fn principal_arn(value: &str, scope: &Scope<'_>) -> Option<Trustee> {
     let parts: Vec<&str> = value.splitn(6, ':').collect();
     let [arn, partition, service, region, account, resource] = parts[..] else {
         return None;
@@ -109,11 +124,25 @@ fn principal_arn(value: &str) -> Option<Trustee> {
         "sts" => resource.starts_with("assumed-role/") || resource.starts_with("federated-user/"),
         _ => false,
     };
-    known.then(|| Trustee::account(account, if resource == "root" { "root" } else { value }))
+    let principal = if resource == "root" { "root" } else { value };
+    known.then(|| in_partition(partition, account, principal, scope))
+}
+
+/// An account of the policy's own partition, or a [`Trustee::Foreign`] one.
+fn in_partition(partition: &str, account: &str, principal: &str, scope: &Scope<'_>) -> Trustee {
+    if partition == scope.partition {
+        Trustee::account(account, principal)
+    } else {
+        Trustee::Foreign {
+            partition: partition.to_owned(),
+            id: account.to_owned(),
+            principal: principal.to_owned(),
+        }
+    }
 }
 
 /// Resolves an ARN pattern from `aws:PrincipalArn`: the account part decides the trustee.
-pub fn arn_pattern(value: &str) -> Trustee {
+pub fn arn_pattern(value: &str, scope: &Scope<'_>) -> Trustee {
     let parts: Vec<&str> = value.splitn(6, ':').collect();
     if parts.len() != 6 || parts[0] != "arn" {
         return if value == "*" {
@@ -122,10 +151,16 @@ pub fn arn_pattern(value: &str) -> Trustee {
             Trustee::unresolved(value, Unresolved::UnknownForm)
         };
     }
-    let account = parts[4];
-    if is_account_id(account) {
+    let (partition, account) = (parts[1], parts[4]);
+    if !pattern::has_wildcard(partition) && !PARTITIONS.contains(&partition) {
+        Trustee::unresolved(value, Unresolved::UnknownForm)
+    } else if is_account_id(account) {
         let principal = if parts[5] == "root" { "root" } else { value };
-        Trustee::account(account, principal)
+        if pattern::matches(partition, scope.partition) {
+            Trustee::account(account, principal)
+        } else {
+            in_partition(partition, account, principal, scope)
+        }
     } else if account.chars().all(|c| c == '*') && !account.is_empty() {
         Trustee::AnyAccount
     } else if pattern::has_wildcard(account) {
@@ -156,15 +191,41 @@ pub fn user_id(value: &str) -> Trustee {
 }
 
 /// Resolves one `(kind, value)` pair of a `Principal` object.
-pub fn typed_principal(kind: &str, value: &str) -> Trustee {
+pub fn typed_principal(kind: &str, value: &str, scope: &Scope<'_>) -> Trustee {
     match kind {
-        "AWS" => aws_principal(value),
+        "AWS" => aws_principal(value, scope),
         "Service" => Trustee::Service {
             name: value.to_owned(),
         },
-        "Federated" => Trustee::Federated {
-            provider: value.to_owned(),
-        },
+        "Federated" => federated(value, scope),
         _ => Trustee::unresolved(&format!("{kind}:{value}"), Unresolved::UnknownForm),
+    }
+}
+
+/// A `Federated` principal: an IAM identity provider ARN
+/// (`arn:<partition>:iam::<acct>:saml-provider/..` or `oidc-provider/..`) names the account
+/// that holds it; a web identity provider name (`accounts.google.com`) names no account.
+fn federated(value: &str, scope: &Scope<'_>) -> Trustee {
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let provider = |account: Option<&str>| Trustee::Federated {
+        provider: value.to_owned(),
+        account: account.map(str::to_owned),
+    };
+    match parts[..] {
+        [arn, partition, "iam", "", account, resource]
+            if arn == "arn"
+                && PARTITIONS.contains(&partition)
+                && is_account_id(account)
+                && (resource.starts_with("saml-provider/")
+                    || resource.starts_with("oidc-provider/")) =>
+        {
+            if partition == scope.partition {
+                provider(Some(account))
+            } else {
+                in_partition(partition, account, value, scope)
+            }
+        }
+        _ if value.starts_with("arn:") => Trustee::unresolved(value, Unresolved::UnknownForm),
+        _ => provider(None),
     }
 }

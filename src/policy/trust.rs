@@ -7,6 +7,7 @@ use super::document::{
     self, ActionElement, ConditionEntry, Effect, PolicyError, PrincipalElement, Statement,
 };
 use super::principal::{self, Trustee};
+use super::variables::Scope;
 use super::{condition, pattern};
 use crate::inventory::PolicyDocument;
 
@@ -53,18 +54,18 @@ impl TrustAnalysis {
     }
 }
 
-/// Analyses a trust policy. A document that cannot be read is an error; a principal that
-/// cannot be tied to an account is a grant to [`Trustee::Unresolved`].
-pub fn analyse(document: &PolicyDocument) -> Result<TrustAnalysis, PolicyError> {
+/// Analyses the trust policy of a role in `scope`. A document that cannot be read is an
+/// error; a principal that cannot be tied to an account is a grant to [`Trustee::Unresolved`].
+pub fn analyse(document: &PolicyDocument, scope: &Scope<'_>) -> Result<TrustAnalysis, PolicyError> {
     let statements = document::parse(document)?;
     let mut grants = Vec::new();
     for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
-        grants.extend(allow_grants(s)?);
+        grants.extend(allow_grants(s, scope)?);
     }
     let denials: Vec<Denial> = statements
         .iter()
         .filter(|s| s.effect == Effect::Deny)
-        .filter_map(certain_denial)
+        .filter_map(|s| certain_denial(s, scope))
         .collect();
     grants.retain(|g| !denials.iter().any(|d| d.removes(g)));
     grants.sort_by(|a, b| (a.statement, &a.trustee).cmp(&(b.statement, &b.trustee)));
@@ -87,7 +88,7 @@ pub(crate) fn assume_actions(action: &ActionElement) -> Vec<&'static str> {
         .collect()
 }
 
-fn allow_grants(s: &Statement) -> Result<Vec<Grant>, PolicyError> {
+fn allow_grants(s: &Statement, scope: &Scope<'_>) -> Result<Vec<Grant>, PolicyError> {
     let actions = assume_actions(&s.action);
     if actions.is_empty() {
         return Ok(Vec::new());
@@ -102,9 +103,13 @@ fn allow_grants(s: &Statement) -> Result<Vec<Grant>, PolicyError> {
     let mut trustees = if *not_principal {
         vec![Trustee::AnyAccount]
     } else {
-        principal_trustees(element)
+        principal_trustees(element, scope)
     };
-    for narrowing in s.conditions.iter().filter_map(condition::narrowing) {
+    for narrowing in s
+        .conditions
+        .iter()
+        .filter_map(|c| condition::narrowing(c, scope))
+    {
         trustees = trustees
             .iter()
             .flat_map(|t| {
@@ -127,12 +132,12 @@ fn allow_grants(s: &Statement) -> Result<Vec<Grant>, PolicyError> {
         .collect())
 }
 
-fn principal_trustees(element: &PrincipalElement) -> Vec<Trustee> {
+fn principal_trustees(element: &PrincipalElement, scope: &Scope<'_>) -> Vec<Trustee> {
     match element {
         PrincipalElement::Everyone => vec![Trustee::AnyAccount],
         PrincipalElement::Typed(pairs) => pairs
             .iter()
-            .map(|(kind, value)| principal::typed_principal(kind, value))
+            .map(|(kind, value)| principal::typed_principal(kind, value, scope))
             .collect(),
     }
 }
@@ -143,7 +148,7 @@ struct Denial {
     actions: Vec<&'static str>,
 }
 
-fn certain_denial(s: &Statement) -> Option<Denial> {
+fn certain_denial(s: &Statement, scope: &Scope<'_>) -> Option<Denial> {
     if !s.conditions.is_empty() {
         return None;
     }
@@ -151,7 +156,7 @@ fn certain_denial(s: &Statement) -> Option<Denial> {
         return None;
     };
     Some(Denial {
-        trustees: principal_trustees(element),
+        trustees: principal_trustees(element, scope),
         actions: assume_actions(&s.action),
     })
 }

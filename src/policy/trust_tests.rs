@@ -5,6 +5,14 @@ use crate::inventory::PolicyDocument;
 
 const A: &str = "111111111111";
 
+/// The role's own account, organization and path, for policy variables and partitions.
+const SCOPE: Scope<'static> = Scope {
+    partition: "aws",
+    account: A,
+    organization_id: "o-ours",
+    org_path: Some("o-ours/r-root/ou-tenants/"),
+};
+
 /// A compact, readable form of a grant's trustee for the table below.
 fn show(t: &Trustee) -> String {
     match t {
@@ -15,14 +23,19 @@ fn show(t: &Trustee) -> String {
         Trustee::Organization { id } => format!("org:{id}"),
         Trustee::OrgPath { pattern, .. } => format!("path:{pattern}"),
         Trustee::Service { name } => format!("svc:{name}"),
-        Trustee::Federated { provider } => format!("fed:{provider}"),
+        Trustee::Federated {
+            provider,
+            account: Some(a),
+        } => format!("fed:{a}:{provider}"),
+        Trustee::Federated { provider, .. } => format!("fed:{provider}"),
+        Trustee::Foreign { partition, id, .. } => format!("foreign:{partition}:{id}"),
         Trustee::Unresolved { value, reason } => format!("unresolved:{reason:?}:{value}"),
     }
 }
 
 fn resolve(doc: &str) -> Result<Vec<String>, String> {
     let document = PolicyDocument::Text(doc.to_owned());
-    analyse(&document)
+    analyse(&document, &SCOPE)
         .map(|a| a.grants.iter().map(|g| show(&g.trustee)).collect())
         .map_err(|e| e.location)
 }
@@ -63,15 +76,21 @@ fn policy_shapes_resolve_as_documented() {
         ("user arn with path", allow(r#"{"AWS":"arn:aws:iam::222222222222:user/ops/alice"}"#, ""), Ok(vec!["acct:222222222222=arn:aws:iam::222222222222:user/ops/alice"])),
         ("assumed-role session arn", allow(r#"{"AWS":"arn:aws:sts::222222222222:assumed-role/ci/run-1"}"#, ""), Ok(vec!["acct:222222222222=arn:aws:sts::222222222222:assumed-role/ci/run-1"])),
         ("federated user arn", allow(r#"{"AWS":"arn:aws:sts::222222222222:federated-user/bob"}"#, ""), Ok(vec!["acct:222222222222=arn:aws:sts::222222222222:federated-user/bob"])),
-        ("china partition", allow(r#"{"AWS":"arn:aws-cn:iam::222222222222:root"}"#, ""), Ok(vec!["acct:222222222222"])),
-        ("govcloud partition", allow(r#"{"AWS":"arn:aws-us-gov:iam::222222222222:role/x"}"#, ""), Ok(vec!["acct:222222222222=arn:aws-us-gov:iam::222222222222:role/x"])),
+        ("china partition is another account", allow(r#"{"AWS":"arn:aws-cn:iam::111111111111:root"}"#, ""), Ok(vec!["foreign:aws-cn:111111111111"])),
+        ("govcloud partition is another account", allow(r#"{"AWS":"arn:aws-us-gov:iam::222222222222:role/x"}"#, ""), Ok(vec!["foreign:aws-us-gov:222222222222"])),
+        ("PrincipalArn of another partition", allow(any, r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws-cn:iam::111111111111:role/*"}}"#), Ok(vec!["foreign:aws-cn:111111111111"])),
+        ("own account narrowed to another partition admits nobody", allow(r#"{"AWS":"111111111111"}"#, r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws-cn:iam::111111111111:role/*"}}"#), Ok(vec![])),
+        ("PrincipalArn with a wildcard partition stays ours", allow(any, r#"{"ArnLike":{"aws:PrincipalArn":"arn:*:iam::222222222222:role/x"}}"#), Ok(vec!["acct:222222222222=arn:*:iam::222222222222:role/x"])),
         ("unknown partition is unresolved", allow(r#"{"AWS":"arn:aws-xx:iam::222222222222:root"}"#, ""), Ok(vec!["unresolved:UnknownForm:arn:aws-xx:iam::222222222222:root"])),
         ("array of principals", allow(r#"{"AWS":["111111111111","arn:aws:iam::333333333333:root"]}"#, ""), Ok(vec!["acct:111111111111", "acct:333333333333"])),
         ("wildcard string principal", allow(r#""*""#, ""), Ok(vec!["any"])),
         ("wildcard AWS principal", allow(any, ""), Ok(vec!["any"])),
         ("service principal", allow(r#"{"Service":"ec2.amazonaws.com"}"#, ""), Ok(vec!["svc:ec2.amazonaws.com"])),
         ("service array", allow(r#"{"Service":["lambda.amazonaws.com","ecs-tasks.amazonaws.com"]}"#, ""), Ok(vec!["svc:ecs-tasks.amazonaws.com", "svc:lambda.amazonaws.com"])),
-        ("saml provider", allow(r#"{"Federated":"arn:aws:iam::111111111111:saml-provider/okta"}"#, ""), Ok(vec!["fed:arn:aws:iam::111111111111:saml-provider/okta"])),
+        ("saml provider", allow(r#"{"Federated":"arn:aws:iam::111111111111:saml-provider/okta"}"#, ""), Ok(vec!["fed:111111111111:arn:aws:iam::111111111111:saml-provider/okta"])),
+        ("saml provider of another account names it", allow(r#"{"Federated":"arn:aws:iam::222222222222:saml-provider/okta"}"#, ""), Ok(vec!["fed:222222222222:arn:aws:iam::222222222222:saml-provider/okta"])),
+        ("oidc provider of another partition", allow(r#"{"Federated":"arn:aws-cn:iam::222222222222:oidc-provider/example.com"}"#, ""), Ok(vec!["foreign:aws-cn:222222222222"])),
+        ("federated arn of an unknown form", allow(r#"{"Federated":"arn:aws:iam::222222222222:user/x"}"#, ""), Ok(vec!["unresolved:UnknownForm:arn:aws:iam::222222222222:user/x"])),
         ("web identity provider name", allow(r#"{"Federated":"cognito-identity.amazonaws.com"}"#, ""), Ok(vec!["fed:cognito-identity.amazonaws.com"])),
         ("deleted role unique id", allow(r#"{"AWS":"AROAJQABLZS4A3QDU576Q"}"#, ""), Ok(vec!["unresolved:UniqueId:AROAJQABLZS4A3QDU576Q"])),
         ("deleted user unique id", allow(r#"{"AWS":"AIDAJQABLZS4A3QDU576Q"}"#, ""), Ok(vec!["unresolved:UniqueId:AIDAJQABLZS4A3QDU576Q"])),
@@ -86,7 +105,7 @@ fn policy_shapes_resolve_as_documented() {
         ("full wildcard action", doc(r#"[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"*"}]"#), Ok(vec!["acct:222222222222"])),
         ("Assume prefix wildcard", doc(r#"[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"sts:Assume*"}]"#), Ok(vec!["acct:222222222222"])),
         ("action names ignore case", doc(r#"[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"STS:assumerole"}]"#), Ok(vec!["acct:222222222222"])),
-        ("web identity action", doc(r#"[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]"#), Ok(vec!["fed:arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"])),
+        ("web identity action", doc(r#"[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]"#), Ok(vec!["fed:111111111111:arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"])),
         ("NotAction covers AssumeRole", doc(r#"[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"NotAction":"sts:TagSession"}]"#), Ok(vec!["acct:222222222222"])),
         ("NotAction naming every assume action grants nothing", doc(r#"[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"NotAction":"sts:Assume*"}]"#), Ok(vec![])),
         ("NotPrincipal with Allow is everyone", doc(r#"[{"Effect":"Allow","NotPrincipal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}]"#), Ok(vec!["any"])),
@@ -113,6 +132,18 @@ fn policy_shapes_resolve_as_documented() {
         ("IfExists on PrincipalAccount still narrows", allow(any, r#"{"StringEqualsIfExists":{"aws:PrincipalAccount":"111111111111"}}"#), Ok(vec!["acct:111111111111"])),
         ("PrincipalOrgID", allow(any, r#"{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}"#), Ok(vec!["org:o-abc123"])),
         ("PrincipalOrgID IfExists admits outsiders", allow(any, r#"{"StringEqualsIfExists":{"aws:PrincipalOrgID":"o-abc123"}}"#), Ok(vec!["any"])),
+        // --- policy variables in condition values
+        ("caller's own account variable narrows nothing", allow(any, r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:PrincipalAccount}"}}"#), Ok(vec!["any"])),
+        ("principal tag variable narrows nothing", allow(any, r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:PrincipalTag/account}"}}"#), Ok(vec!["any"])),
+        ("caller's org id variable narrows nothing", allow(any, r#"{"StringEquals":{"aws:PrincipalOrgID":"${aws:PrincipalOrgID}"}}"#), Ok(vec!["any"])),
+        ("resource account variable is this account", allow(any, r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:ResourceAccount}"}}"#), Ok(vec!["acct:111111111111"])),
+        ("resource org variable is this organization", allow(any, r#"{"StringEquals":{"aws:PrincipalOrgID":"${aws:ResourceOrgID}"}}"#), Ok(vec!["org:o-ours"])),
+        ("resource org paths variable is this account's path", allow(any, r#"{"ForAnyValue:StringEquals":{"aws:PrincipalOrgPaths":"${aws:ResourceOrgPaths}"}}"#), Ok(vec!["path:o-ours/r-root/ou-tenants/"])),
+        ("variable in the account part of an ARN is any account", allow(any, r#"{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::${aws:PrincipalTag/acct}:role/x"}}"#), Ok(vec!["any"])),
+        ("variable in the role name keeps the account", allow(any, r#"{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::222222222222:role/${aws:PrincipalTag/team}"}}"#), Ok(vec!["acct:222222222222=arn:aws:iam::222222222222:role/*"])),
+        ("resource tag variable is unknown", allow(any, r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:ResourceTag/owner}"}}"#), Ok(vec!["unresolved:UnknownVariable:${aws:ResourceTag/owner}"])),
+        ("unknown variable is unresolved", allow(any, r#"{"StringEquals":{"aws:PrincipalAccount":"${acme:Tenant}"}}"#), Ok(vec!["unresolved:UnknownVariable:${acme:Tenant}"])),
+        ("account principal with a caller variable stays the account", allow(r#"{"AWS":"222222222222"}"#, r#"{"StringEquals":{"aws:PrincipalAccount":"${aws:PrincipalAccount}"}}"#), Ok(vec!["acct:222222222222"])),
         ("PrincipalOrgPaths prefix", allow(any, r#"{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-abc123/r-ab12/ou-ab12-tenants1/*"}}"#), Ok(vec!["path:o-abc123/r-ab12/ou-ab12-tenants1/*"])),
         ("PrincipalOrgPaths ForAllValues admits outsiders", allow(any, r#"{"ForAllValues:StringLike":{"aws:PrincipalOrgPaths":"o-abc123/*"}}"#), Ok(vec!["any"])),
         ("org id and account are ANDed", allow(any, r#"{"StringEquals":{"aws:PrincipalOrgID":"o-abc123","aws:PrincipalAccount":"222222222222"}}"#), Ok(vec!["acct:222222222222"])),
@@ -170,7 +201,12 @@ fn external_id_requirement_is_read_from_the_statement() {
         r#"{"AWS":"999999999999"}"#,
         r#"{"StringLike":{"sts:ExternalId":"*"}}"#,
     );
-    let grant = |d: &str| analyse(&PolicyDocument::Text(d.to_owned())).unwrap().grants[0].clone();
+    let grant = |d: &str| {
+        analyse(&PolicyDocument::Text(d.to_owned()), &SCOPE)
+            .unwrap()
+            .grants[0]
+            .clone()
+    };
     assert!(grant(&required).requires("sts:ExternalId"));
     assert!(!grant(&negated).requires("sts:ExternalId"));
     assert!(!grant(&starred).requires("sts:ExternalId"));
@@ -180,6 +216,122 @@ fn external_id_requirement_is_read_from_the_statement() {
 #[test]
 fn evidence_is_the_statement_as_written() {
     let d = allow(&format!(r#"{{"AWS":"{A}"}}"#), "");
-    let analysis = analyse(&PolicyDocument::Text(d)).unwrap();
+    let analysis = analyse(&PolicyDocument::Text(d), &SCOPE).unwrap();
     assert_eq!(analysis.statement(0)["Principal"]["AWS"], A);
+}
+
+/// A requirement is met by an operator that tests the key positively, of the key's type.
+#[test]
+fn requirements_are_met_by_positive_tests_of_the_key() {
+    let vendor = r#"{"AWS":"999999999999"}"#;
+    let meets = |condition: &str, key: &str| {
+        analyse(&PolicyDocument::Text(allow(vendor, condition)), &SCOPE)
+            .unwrap()
+            .grants[0]
+            .requires(key)
+    };
+    let rows: &[(&str, &str, bool)] = &[
+        (
+            r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+            "aws:SourceIp",
+            true,
+        ),
+        (
+            r#"{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}}"#,
+            "aws:SourceIp",
+            true,
+        ),
+        (
+            r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+            "aws:SourceIp",
+            false,
+        ),
+        (
+            r#"{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#,
+            "aws:SourceIp",
+            false,
+        ),
+        (
+            r#"{"IpAddressIfExists":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+            "aws:SourceIp",
+            false,
+        ),
+        (
+            r#"{"StringEquals":{"aws:SourceIp":"203.0.113.5"}}"#,
+            "aws:SourceIp",
+            false,
+        ),
+        (
+            r#"{"StringEquals":{"sts:ExternalId":"vendor-1"}}"#,
+            "sts:ExternalId",
+            true,
+        ),
+        (
+            r#"{"StringLike":{"sts:ExternalId":"vendor-*"}}"#,
+            "sts:ExternalId",
+            true,
+        ),
+        (
+            r#"{"StringEquals":{"sts:ExternalId":"${aws:PrincipalTag/external}"}}"#,
+            "sts:ExternalId",
+            false,
+        ),
+        (
+            r#"{"StringEquals":{"sts:ExternalId":"${aws:ResourceAccount}"}}"#,
+            "sts:ExternalId",
+            true,
+        ),
+        (
+            r#"{"ForAllValues:StringEquals":{"sts:ExternalId":"vendor-1"}}"#,
+            "sts:ExternalId",
+            false,
+        ),
+        (
+            r#"{"Null":{"sts:ExternalId":"false"}}"#,
+            "sts:ExternalId",
+            false,
+        ),
+        (
+            r#"{"DateLessThan":{"aws:CurrentTime":"2027-01-01T00:00:00Z"}}"#,
+            "aws:CurrentTime",
+            true,
+        ),
+        (
+            r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}"#,
+            "aws:MultiFactorAuthAge",
+            true,
+        ),
+        (
+            r#"{"NumericNotEquals":{"aws:MultiFactorAuthAge":"3600"}}"#,
+            "aws:MultiFactorAuthAge",
+            false,
+        ),
+        (
+            r#"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
+            "aws:MultiFactorAuthPresent",
+            true,
+        ),
+        (
+            r#"{"Bool":{"aws:MultiFactorAuthPresent":"false"}}"#,
+            "aws:MultiFactorAuthPresent",
+            false,
+        ),
+        (
+            r#"{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::vendor-bucket"}}"#,
+            "aws:SourceArn",
+            true,
+        ),
+        (
+            r#"{"StringEquals":{"aws:SourceIp":"x"}}"#,
+            "sts:ExternalId",
+            false,
+        ),
+    ];
+    for (condition, key, expected) in rows {
+        assert_eq!(
+            meets(condition, key),
+            *expected,
+            "{condition} requires {key}"
+        );
+    }
 }

@@ -6,24 +6,11 @@ use serde_json::json;
 
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::Finding;
-use crate::inventory::{PolicyDocument, Role};
+use crate::policy::Scope;
 use crate::policy::identity::assume_targets;
 use crate::tenants::Owner;
 
 pub struct CrossTenantAssumePermission;
-
-/// A role's identity policies that were read: inline ones, and managed ones with a document.
-fn identity_policies(role: &Role) -> impl Iterator<Item = (&str, &PolicyDocument)> {
-    let inline = role
-        .inline_policies
-        .iter()
-        .map(|p| (p.name.as_str(), &p.document));
-    let attached = role
-        .attached_policies
-        .iter()
-        .filter_map(|p| p.document.as_ref().map(|d| (p.arn.as_str(), d)));
-    inline.chain(attached)
-}
 
 impl Rule for CrossTenantAssumePermission {
     fn doc(&self) -> &'static RuleDoc {
@@ -37,8 +24,9 @@ impl Rule for CrossTenantAssumePermission {
             return;
         };
         for (role, _) in &view.roles {
-            for (policy, document) in identity_policies(role) {
-                for target in assume_targets(document).unwrap_or_default() {
+            for (policy, document) in trust::identity_policies(role) {
+                let partition = Scope::of_arn(&role.arn, "", "", None).partition;
+                for target in assume_targets(document, partition).unwrap_or_default() {
                     let other = match cx.tenants.owner(&target.account) {
                         Owner::Tenant(t) if t != *tenant => true,
                         Owner::Unmapped => true,

@@ -31,14 +31,26 @@ impl Rule for ExternalTrust {
                 );
                 return;
             }
+            if let Reach::OtherPartition { partition, account } = &reach {
+                let message = format!(
+                    "{role_of} can be assumed by account {account} of partition `{partition}`, outside the organization: account ids are per partition"
+                );
+                out.push(
+                    Finding::new(self.doc(), subject(), message, evidence()).with_counterpart(
+                        Counterpart::described(format!("account {account} ({partition})")),
+                    ),
+                );
+                return;
+            }
             let Reach::Accounts(accounts) = &reach else {
                 return;
             };
             for account in accounts {
+                let mut key = None;
                 let message = match cx.tenants.owner(account) {
                     Owner::External => format!(
-                        "{role_of} can be assumed by {}, which is neither in the organization nor an allowed third party",
-                        cx.tenants.describe(account)
+                        "{role_of} {}, which is neither in the organization nor an allowed third party",
+                        trust::assumed_by(cx, grant, account)
                     ),
                     Owner::ThirdParty(i) => {
                         let vendor = cx.tenants.third_party(i);
@@ -51,6 +63,8 @@ impl Rule for ExternalTrust {
                         if missing.is_empty() {
                             continue;
                         }
+                        // The set of missing requirements is the flaw: one more missing is new.
+                        key = Some(missing.join(","));
                         format!(
                             "{role_of} trusts third party `{}` ({account}) without requiring {}",
                             vendor.name,
@@ -63,10 +77,12 @@ impl Rule for ExternalTrust {
                     }
                     _ => continue,
                 };
-                out.push(
-                    Finding::new(self.doc(), subject(), message, evidence())
-                        .with_counterpart(trust::account_counterpart(cx, account)),
-                );
+                let finding = Finding::new(self.doc(), subject(), message, evidence())
+                    .with_counterpart(trust::account_counterpart(cx, account));
+                out.push(match key {
+                    Some(key) => finding.with_key(key),
+                    None => finding,
+                });
             }
         });
     }

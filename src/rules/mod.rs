@@ -5,6 +5,7 @@
 //! the inventory through [`Context`] and reports through [`Finding::new`]; it never does I/O
 //! and never sees command-line flags.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -12,11 +13,12 @@ use serde::Deserialize;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::inventory::{AccountInventory, Inventory, Role};
-use crate::policy::{PolicyError, TrustAnalysis};
+use crate::policy::{self, PolicyError, Scope, TrustAnalysis};
 use crate::severity::Severity;
 use crate::tenants::{Owner, TenantMap};
 
 mod cross_tenant_assume_permission;
+mod cross_tenant_path;
 mod cross_tenant_peering;
 mod cross_tenant_subnet_share;
 mod cross_tenant_trust;
@@ -118,6 +120,24 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub tenants: &'a TenantMap<'a>,
     pub config: &'a Config,
+    /// The collected accounts by id, for rules that follow a path into another account.
+    pub accounts: HashMap<&'a str, &'a AccountInventory>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(inventory: &'a Inventory, tenants: &'a TenantMap<'a>, config: &'a Config) -> Self {
+        let accounts = inventory
+            .accounts
+            .iter()
+            .map(|a| (a.account_id.as_str(), a))
+            .collect();
+        Context {
+            inventory,
+            tenants,
+            config,
+            accounts,
+        }
+    }
 }
 
 /// One account, with its trust policies analysed once for all rules.
@@ -125,6 +145,33 @@ pub struct AccountView<'a> {
     pub inventory: &'a AccountInventory,
     pub owner: Owner,
     pub roles: Vec<(&'a Role, Result<TrustAnalysis, PolicyError>)>,
+}
+
+impl<'a> AccountView<'a> {
+    /// The account with each role's trust policy analysed in the role's own scope: its
+    /// partition, account, organization and OU path fill in policy variables and tell
+    /// which account ids are the organization's.
+    pub fn new(inventory: &'a AccountInventory, tenants: &TenantMap<'_>) -> AccountView<'a> {
+        let id = inventory.account_id.as_str();
+        let organization = tenants.tree.organization();
+        let org_path = tenants
+            .tree
+            .is_member(id)
+            .then(|| tenants.tree.org_path(id));
+        let roles = inventory
+            .roles
+            .iter()
+            .map(|role| {
+                let scope = Scope::of_arn(&role.arn, id, &organization.id, org_path.as_deref());
+                (role, policy::analyse(&role.trust_policy, &scope))
+            })
+            .collect();
+        AccountView {
+            inventory,
+            owner: tenants.owner(id),
+            roles,
+        }
+    }
 }
 
 pub trait Rule: Send + Sync {
@@ -149,6 +196,7 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
     vec![
         Box::new(cross_tenant_trust::CrossTenantTrust),
         Box::new(cross_tenant_assume_permission::CrossTenantAssumePermission),
+        Box::new(cross_tenant_path::CrossTenantPath),
         Box::new(platform_trusts_tenant::PlatformTrustsTenant),
         Box::new(wildcard_trust::WildcardTrust),
         Box::new(organization_wide_trust::OrganizationWideTrust),
@@ -192,6 +240,7 @@ mod tests {
             [
                 "cross-tenant-trust",
                 "cross-tenant-assume-permission",
+                "cross-tenant-path",
                 "platform-trusts-tenant",
                 "wildcard-trust",
                 "organization-wide-trust",

@@ -25,7 +25,7 @@ impl Rule for NotScanned {
                 org.management_account_id, org.id
             )
         };
-        let mut report = |account: &str, region: Option<&str>, error: String| {
+        let mut report = |account: &str, region: Option<&str>, error: String, key: Option<&str>| {
             let place = region.map(|r| format!(" in {r}")).unwrap_or_default();
             let message = format!("account {account}{place} was not scanned: {error}");
             let subject = Subject {
@@ -35,18 +35,24 @@ impl Rule for NotScanned {
                 resource: arn(account),
                 kind_path: "collection".to_owned(),
             };
-            out.push(Finding::new(
+            let finding = Finding::new(
                 self.doc(),
                 subject,
                 message,
                 json!({"account": account, "region": region, "error": error}),
-            ));
+            );
+            out.push(match key {
+                Some(key) => finding.with_key(key),
+                None => finding,
+            });
         };
         if let Some(error) = org.status.failure() {
             report(
                 &org.management_account_id,
                 None,
                 format!("the organization could not be read: {error}"),
+                // Not the management account's own collection, which may fail besides.
+                Some("organization"),
             );
         }
         let collected: HashMap<&str, &AccountInventory> = inv
@@ -64,11 +70,12 @@ impl Rule for NotScanned {
                     &account.id,
                     None,
                     "no collection record for this account".to_owned(),
+                    None,
                 );
                 continue;
             };
             if let Some(error) = data.status.failure() {
-                report(&account.id, None, error.to_owned());
+                report(&account.id, None, error.to_owned(), None);
                 continue;
             }
             for region in &inv.regions {
@@ -77,10 +84,11 @@ impl Rule for NotScanned {
                         &account.id,
                         Some(region),
                         "no collection record for this region".to_owned(),
+                        None,
                     ),
                     Some(r) => {
                         if let Some(error) = r.status.failure() {
-                            report(&account.id, Some(region), error.to_owned());
+                            report(&account.id, Some(region), error.to_owned(), None);
                         }
                     }
                 }

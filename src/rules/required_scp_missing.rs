@@ -69,7 +69,9 @@ impl Rule for RequiredScpMissing {
                     },
                     message,
                     json!({"required_scp": required, "path": path, "matching_policies": policies.iter().map(|p| json!({"id": p.id, "name": p.name, "targets": p.targets})).collect::<Vec<_>>()}),
-                ));
+                )
+                // One finding per missing guardrail: a second one going missing is new.
+                .with_key(required.as_str()));
             }
         }
     }

@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use super::{AccountView, Context, RuleDoc};
 use crate::finding::{Counterpart, Finding, Subject};
-use crate::inventory::Role;
-use crate::policy::{Grant, TrustAnalysis};
+use crate::inventory::{PolicyDocument, Role};
+use crate::policy::{Grant, TrustAnalysis, Trustee};
 use crate::tenants::{Owner, Reach};
 
 /// Calls `f` for each grant of each readable trust policy in the account, with where it reaches.
@@ -106,9 +106,33 @@ pub fn report_reached_accounts(
             if !outside(&cx.tenants.owner(account)) {
                 continue;
             }
-            let what = format!("can be assumed by {}", cx.tenants.describe(account));
+            let what = assumed_by(cx, grant, account);
             let counterpart = account_counterpart(cx, account);
             report_grant(doc, cx, view, role, analysis, grant, what, counterpart, out);
         }
     });
+}
+
+/// `can be assumed by <who>`, naming the identity provider when the grant is to one: the
+/// account that holds a provider decides whose tokens it accepts.
+pub fn assumed_by(cx: &Context<'_>, grant: &Grant, account: &str) -> String {
+    match &grant.trustee {
+        Trustee::Federated { provider, .. } => format!(
+            "can be assumed through identity provider `{provider}`, held by {}",
+            cx.tenants.describe(account)
+        ),
+        _ => format!("can be assumed by {}", cx.tenants.describe(account)),
+    }
+}
+/// A role's identity policies that were read: inline ones, and managed ones with a document.
+pub fn identity_policies(role: &Role) -> impl Iterator<Item = (&str, &PolicyDocument)> {
+    let inline = role
+        .inline_policies
+        .iter()
+        .map(|p| (p.name.as_str(), &p.document));
+    let attached = role
+        .attached_policies
+        .iter()
+        .filter_map(|p| p.document.as_ref().map(|d| (p.arn.as_str(), d)));
+    inline.chain(attached)
 }

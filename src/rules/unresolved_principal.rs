@@ -4,6 +4,7 @@
 use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::{Counterpart, Finding};
 use crate::policy::{Trustee, Unresolved};
+use crate::tenants::Reach;
 
 pub struct UnresolvedPrincipal;
 
@@ -13,15 +14,27 @@ impl Rule for UnresolvedPrincipal {
     }
 
     fn check_account(&self, cx: &Context<'_>, view: &AccountView<'_>, out: &mut Vec<Finding>) {
-        trust::each_grant(cx, view, |role, analysis, grant, _| {
-            let Trustee::Unresolved { value, reason } = &grant.trustee else {
-                return;
-            };
-            let why = match reason {
-                Unresolved::UniqueId => {
-                    "a unique id, left behind when the principal it named was deleted"
-                }
-                Unresolved::UnknownForm => "a principal form tenantguard cannot tie to an account",
+        trust::each_grant(cx, view, |role, analysis, grant, reach| {
+            let (value, why) = match (&grant.trustee, reach) {
+                (Trustee::Unresolved { value, reason }, _) => (
+                    value.clone(),
+                    match reason {
+                        Unresolved::UniqueId => {
+                            "a unique id, left behind when the principal it named was deleted"
+                        }
+                        Unresolved::UnknownForm => {
+                            "a principal form tenantguard cannot tie to an account"
+                        }
+                        Unresolved::UnknownVariable => {
+                            "a condition value with a policy variable tenantguard does not know, so who it admits is unknown"
+                        }
+                    },
+                ),
+                (Trustee::OrgPath { pattern, .. }, Reach::Unresolved) => (
+                    pattern.clone(),
+                    "an `aws:PrincipalOrgPaths` value that does not start with an organization id, so it cannot be tied to OUs",
+                ),
+                _ => return,
             };
             let what = format!("trusts `{value}`: {why}");
             trust::report_grant(
