@@ -4,6 +4,11 @@
 # second, peak memory, CPU used by tenantguard and by the emulator, and API calls per account
 # and per account-region from the emulator's request recording.
 #   bench/collect.sh 200 1000      (default: 200)
+# PROXY="--latency-ms 60" (or "--throttle-percent 20 --reset-percent 2", "--bucket 20,40")
+# puts the fault-injecting proxy between tenantguard and the emulator; CONCURRENCY sets
+# --concurrency (default 16); SHARD=1/100 scans one shard (the organization phase still reads
+# the whole organization: the way to count its calls at 10,000 accounts without reading them
+# all); ROLES=0 seeds accounts without roles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-200}")
@@ -11,9 +16,12 @@ ROLES=${ROLES:-20}
 REGIONS=${REGIONS:-eu-west-1,us-east-1}
 CONCURRENCY=${CONCURRENCY:-16}
 
+PROXY=${PROXY:-}
 cargo build --release --quiet
+cargo build --release --quiet --example fault-proxy
 eval "$(scripts/moto start)"
-trap 'scripts/moto stop' EXIT
+proxy_pid=""
+trap 'scripts/moto stop; [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null' EXIT
 venv="${TENANTGUARD_VENV:-$PWD/.venv}"
 moto_pid="$(cat target/moto/pid)"
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
@@ -26,16 +34,29 @@ for n in "${sizes[@]}"; do
     echo "== $n accounts: seeded in $(( $(date +%s) - start )) s"
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/reset-recording" >/dev/null
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/start-recording" >/dev/null
+    endpoint="$TENANTGUARD_MOTO_URL"
+    if [ -n "$PROXY" ]; then
+        # shellcheck disable=SC2086
+        target/release/examples/fault-proxy "$TENANTGUARD_MOTO_URL" $PROXY >"$dir/proxy.url" 2>"$dir/proxy.log" &
+        proxy_pid=$!
+        for _ in $(seq 1 50); do [ -s "$dir/proxy.url" ] && break; sleep 0.1; done
+        endpoint=$(head -n 1 "$dir/proxy.url")
+        echo "   through fault-proxy $PROXY at $endpoint"
+    fi
     moto_before=$(cpu "$moto_pid")
     set +e
-    AWS_ENDPOINT_URL="$TENANTGUARD_MOTO_URL" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+    AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
     AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
         /usr/bin/time -f "%e %U %S %M" -o "$dir/time" \
         target/release/tenantguard -q scan --config "$dir/tenantguard.toml" --concurrency "$CONCURRENCY" \
-        --format json --output "$dir/report.json"
+        ${SHARD:+--shard "$SHARD"} --format json --output "$dir/report.json"
     code=$?
     set -e
     moto_after=$(cpu "$moto_pid")
+    if [ -n "$proxy_pid" ]; then
+        kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true; proxy_pid=""
+        cat "$dir/proxy.log"
+    fi
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/stop-recording" >/dev/null
     curl -fsS "$TENANTGUARD_MOTO_URL/moto-api/recorder/download-recording" >"$dir/recording.jsonl"
     read -r wall user sys rss < <(tail -n 1 "$dir/time")
@@ -65,7 +86,8 @@ org = sum(c for a, c in calls.items() if a.startswith("organizations:"))
 ec2 = sum(c for a, c in calls.items() if a.startswith("ec2:"))
 account = sum(calls.values()) - org - ec2
 r = json.load(open(report))
-print(f"exit {code}; findings {len(r['findings'])}; complete {r['complete']}")
+not_scanned = sum(1 for f in r["findings"] if f["rule"] == "not-scanned")
+print(f"exit {code}; findings {len(r['findings'])}; complete {r['complete']}; not-scanned {not_scanned}")
 print(f"wall {wall:.1f} s; {members / wall:.1f} accounts/s; peak RSS {int(rss) / 1024:.0f} MB")
 print(f"tenantguard CPU {cpu:.1f} s ({cpu / wall:.2f} cores); moto CPU {moto_cpu:.1f} s ({moto_cpu / wall:.2f} cores)")
 print(f"calls: {sum(calls.values())} in all; organization phase {org}; per account {account / members:.2f} (sts, iam); per account-region {ec2 / (members * regions):.2f} (ec2)")

@@ -43,6 +43,8 @@ def trust(principal, condition=None):
 
 vpcs = {}
 for i, account in enumerate(ids):
+    if roles == 0:
+        continue
     creds = session(account)
     iam = boto3.client("iam", region_name="us-east-1", **creds)
     for r in range(roles):

@@ -193,6 +193,13 @@ struct LiveArgs {
     /// Regions read at once inside one account.
     #[arg(long, default_value_t = 4)]
     region_concurrency: usize,
+    /// Attempts per AWS call before it counts as failed (throttling, 5xx, connection resets
+    /// and timeouts are retried, with backoff).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=50))]
+    max_attempts: u32,
+    /// Organizations calls at once (its rate limits are organization-wide and low).
+    #[arg(long, default_value_t = 4)]
+    organization_concurrency: usize,
     /// Stop after this long (e.g. 90s, 15m, 2h), keep what was read, mark the rest not scanned.
     #[arg(long, value_parser = crate::collect::parse_duration)]
     deadline: Option<std::time::Duration>,
@@ -512,6 +519,8 @@ fn collect_live(config: &Config, live: &LiveArgs, progress: bool) -> Result<Inve
         organization_role: config.collect.organization_role_arn.clone(),
         concurrency: live.concurrency,
         region_concurrency: live.region_concurrency,
+        organization_concurrency: live.organization_concurrency,
+        read_tags: config.tenants.tag_key.is_some(),
         deadline: live.deadline.map(|d| tokio::time::Instant::now() + d),
     };
     let filtered = !(live.accounts.is_empty() && live.tenants.is_empty() && live.ous.is_empty());
@@ -531,7 +540,7 @@ fn collect_live(config: &Config, live: &LiveArgs, progress: bool) -> Result<Inve
         }
     };
     runtime.block_on(async {
-        let base = collect::base_config(live.profile.as_deref()).await;
+        let base = collect::base_config(live.profile.as_deref(), live.max_attempts).await;
         Ok(collect::collect(&base, &options, &select, &Progress::new(progress)).await)
     })
 }

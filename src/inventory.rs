@@ -12,7 +12,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The inventory format this build reads and writes. Bump on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added transit gateways (with route tables), RAM shares, endpoint services and
+/// security-group references to each region: a version 1 inventory never read them, so it
+/// cannot prove their absence and is refused (collect again).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Why an inventory file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +28,7 @@ pub enum InventoryError {
     #[error("invalid inventory `{path}`: {message}")]
     Parse { path: String, message: String },
     #[error(
-        "inventory `{path}` has format_version {found}, this build reads format_version {FORMAT_VERSION}"
+        "inventory `{path}` has format_version {found}, this build reads format_version {FORMAT_VERSION}: collect it again with this build"
     )]
     Version { path: String, found: u64 },
 }
@@ -128,11 +131,66 @@ pub struct ServiceControlPolicy {
 
 /// A policy document as found: the text AWS returned (possibly URL-encoded), or, in
 /// hand-written fixtures, the JSON object itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum PolicyDocument {
     Text(String),
     Json(serde_json::Value),
+}
+
+/// By hand rather than `untagged`: serde's untagged enums buffer every value before trying
+/// each variant, and an inventory holds a document per role and policy (half a million in a
+/// large organization). A string is the text; anything else is the JSON as written.
+impl<'de> Deserialize<'de> for PolicyDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PolicyDocument;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a policy document: its text, or its JSON object")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PolicyDocument::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(PolicyDocument::Text(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let value = serde_json::Value::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(PolicyDocument::Json(value))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let value = serde_json::Value::deserialize(
+                    serde::de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                Ok(PolicyDocument::Json(value))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(PolicyDocument::Json(v.into()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(PolicyDocument::Json(v.into()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(PolicyDocument::Json(v.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(PolicyDocument::Json(v.into()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PolicyDocument::Json(serde_json::Value::Null))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// Whether a part of the inventory was read.
@@ -207,7 +265,7 @@ pub struct InlinePolicy {
 }
 
 /// What was collected in one region of one account.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegionInventory {
     pub region: String,
@@ -221,6 +279,148 @@ pub struct RegionInventory {
     pub transit_gateway_attachments: Vec<TransitGatewayAttachment>,
     #[serde(default)]
     pub subnets: Vec<Subnet>,
+    /// Transit gateways this account owns, with their route tables.
+    #[serde(default)]
+    pub transit_gateways: Vec<TransitGateway>,
+    /// AWS RAM shares this account owns.
+    #[serde(default)]
+    pub resource_shares: Vec<ResourceShare>,
+    /// PrivateLink endpoint services this account offers.
+    #[serde(default)]
+    pub endpoint_services: Vec<EndpointService>,
+    /// Security groups with rules naming another account's group.
+    #[serde(default)]
+    pub security_groups: Vec<SecurityGroup>,
+}
+
+/// A transit gateway the account owns, with what only its owner sees: its route tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGateway {
+    /// `tgw-...`
+    pub id: String,
+    pub owner_id: String,
+    #[serde(default)]
+    pub state: String,
+    /// `DefaultRouteTableAssociation`: a new attachment is associated with the default table.
+    pub default_association: bool,
+    /// `DefaultRouteTablePropagation`: a new attachment propagates into the default table.
+    pub default_propagation: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association_default_route_table_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagation_default_route_table_id: Option<String>,
+    #[serde(default)]
+    pub auto_accept_shared_attachments: bool,
+    #[serde(default)]
+    pub route_tables: Vec<TransitGatewayRouteTable>,
+}
+
+/// A transit-gateway route table: who enters through it (associations), who propagates into
+/// it, and its routes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayRouteTable {
+    /// `tgw-rtb-...`
+    pub id: String,
+    /// Attachment ids associated with the table (traffic from them is routed by it).
+    #[serde(default)]
+    pub associations: Vec<String>,
+    /// Attachment ids propagating their routes into the table.
+    #[serde(default)]
+    pub propagations: Vec<String>,
+    #[serde(default)]
+    pub routes: Vec<TransitGatewayRoute>,
+    /// `SearchTransitGatewayRoutes` said more routes exist than it returned.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub routes_truncated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewayRoute {
+    /// A CIDR block or a prefix list id.
+    pub destination: String,
+    /// `static` or `propagated`.
+    pub route_type: String,
+    /// `active` or `blackhole`.
+    pub state: String,
+    /// The attachments the route leads to.
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+/// An AWS RAM share the account owns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceShare {
+    pub arn: String,
+    pub name: String,
+    pub owner_id: String,
+    /// `ACTIVE`, `PENDING`, `DELETED`, ...
+    pub status: String,
+    pub allow_external_principals: bool,
+    /// Account ids, OU ARNs, the organization ARN, IAM role or user ARNs.
+    #[serde(default)]
+    pub principals: Vec<String>,
+    #[serde(default)]
+    pub resources: Vec<SharedResource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedResource {
+    pub arn: String,
+    /// `ec2:Subnet`, `ec2:TransitGateway`, ...
+    pub resource_type: String,
+}
+
+/// A PrivateLink endpoint service the account offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointService {
+    /// `vpce-svc-...`
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub acceptance_required: bool,
+    /// ARNs (`arn:aws:iam::<acct>:root`, roles), or `*` for every AWS account.
+    #[serde(default)]
+    pub allowed_principals: Vec<String>,
+}
+
+/// A security group with rules that name another account's group (groups naming no other
+/// account are not recorded).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroup {
+    /// `sg-...`
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub vpc_id: String,
+    pub owner_id: String,
+    pub references: Vec<GroupReference>,
+}
+
+/// A rule's reference to another account's security group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupReference {
+    /// `ingress` or `egress`.
+    pub direction: String,
+    /// The other group's account.
+    pub user_id: String,
+    pub group_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peering_connection_id: Option<String>,
+    #[serde(default)]
+    pub protocol: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_port: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -296,6 +496,8 @@ impl Inventory {
         Self::from_json(&text, &shown)
     }
 
+    /// Parses an inventory in one pass; only when that fails is the header read again, to
+    /// tell a file of another format version from a damaged one.
     pub fn from_json(text: &str, shown: &str) -> Result<Inventory, InventoryError> {
         let parse = |e: serde_json::Error| InventoryError::Parse {
             path: shown.to_owned(),
@@ -305,23 +507,30 @@ impl Inventory {
         struct Header {
             format_version: Option<serde_json::Value>,
         }
-        let header: Header = serde_json::from_str(text).map_err(parse)?;
-        match header.format_version {
-            None => {
-                return Err(InventoryError::Parse {
-                    path: shown.to_owned(),
-                    message: "missing field `format_version`".to_owned(),
-                });
-            }
+        let version_error = |header: Header| match header.format_version {
+            None => Some(InventoryError::Parse {
+                path: shown.to_owned(),
+                message: "missing field `format_version`".to_owned(),
+            }),
             Some(v) if v.as_u64() != Some(u64::from(FORMAT_VERSION)) => {
-                return Err(InventoryError::Version {
+                Some(InventoryError::Version {
                     path: shown.to_owned(),
                     found: v.as_u64().unwrap_or(0),
-                });
+                })
             }
-            Some(_) => {}
+            Some(_) => None,
+        };
+        match serde_json::from_str::<Inventory>(text) {
+            Ok(inventory) if inventory.format_version == FORMAT_VERSION => Ok(inventory),
+            Ok(inventory) => Err(InventoryError::Version {
+                path: shown.to_owned(),
+                found: u64::from(inventory.format_version),
+            }),
+            Err(e) => {
+                let header: Header = serde_json::from_str(text).map_err(parse)?;
+                Err(version_error(header).unwrap_or_else(|| parse(e)))
+            }
         }
-        serde_json::from_str(text).map_err(parse)
     }
 
     pub fn to_json(&self) -> String {

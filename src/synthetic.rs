@@ -107,8 +107,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
                 } else {
                     Vec::new()
                 },
-                transit_gateway_attachments: Vec::new(),
-                subnets: Vec::new(),
+                ..RegionInventory::default()
             })
             .collect();
         inventories.push(AccountInventory {
@@ -125,13 +124,16 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             roles: Vec::new(),
             regions: regions
                 .iter()
-                .map(|r| RegionInventory {
+                .enumerate()
+                .map(|(n, r)| RegionInventory {
                     region: r.clone(),
                     status: CollectionStatus::Collected,
                     vpcs: Vec::new(),
-                    peering_connections: Vec::new(),
-                    transit_gateway_attachments: Vec::new(),
-                    subnets: Vec::new(),
+                    ..if id == SHARED && n == 0 {
+                        network_hub(accounts)
+                    } else {
+                        RegionInventory::default()
+                    }
                 })
                 .collect(),
         });
@@ -165,4 +167,77 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
         "required_scps = [\"TenantGuardrails\"]\n\n[organization]\nid = \"o-synthetic1\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{SHARED}\" = \"shared-services\"\n\n[[third_parties]]\nname = \"vendor\"\naccounts = [\"{VENDOR}\"]\n"
     );
     (inventory, config)
+}
+
+/// The shared-services account's transit gateway in the first region: every tenant account
+/// attached, the isolated design (a spoke table per tenant account into which only the
+/// platform propagates, a hub table every spoke propagates into), and on every 1,000th pair
+/// of accounts a planted legacy table that meshes the two neighbours (a violation).
+fn network_hub(accounts: usize) -> RegionInventory {
+    let attachment = |i: usize| format!("tgw-attach-{i:08x}");
+    let platform = "tgw-attach-platform".to_owned();
+    let mut attachments = vec![TransitGatewayAttachment {
+        id: platform.clone(),
+        transit_gateway_id: "tgw-synthetic".into(),
+        transit_gateway_owner_id: SHARED.into(),
+        resource_owner_id: SHARED.into(),
+        resource_type: "vpc".into(),
+        resource_id: "vpc-shared".into(),
+        state: "available".into(),
+    }];
+    let mut tables = Vec::with_capacity(accounts + 2);
+    let mut legacy = Vec::new();
+    for i in 0..accounts {
+        attachments.push(TransitGatewayAttachment {
+            id: attachment(i),
+            transit_gateway_id: "tgw-synthetic".into(),
+            transit_gateway_owner_id: SHARED.into(),
+            resource_owner_id: account_id(i),
+            resource_type: "vpc".into(),
+            resource_id: format!("vpc-{i:08x}"),
+            state: "available".into(),
+        });
+        if i % 1000 == 11 && i + 2 < accounts {
+            legacy.extend([attachment(i), attachment(i + 2)]);
+            continue;
+        }
+        tables.push(TransitGatewayRouteTable {
+            id: format!("tgw-rtb-spoke-{i:08x}"),
+            associations: vec![attachment(i)],
+            propagations: vec![platform.clone()],
+            routes: vec![],
+            routes_truncated: false,
+        });
+    }
+    tables.push(TransitGatewayRouteTable {
+        id: "tgw-rtb-hub".into(),
+        associations: vec![platform.clone()],
+        propagations: (0..accounts).map(attachment).collect(),
+        routes: vec![],
+        routes_truncated: false,
+    });
+    if !legacy.is_empty() {
+        tables.push(TransitGatewayRouteTable {
+            id: "tgw-rtb-legacy".into(),
+            associations: legacy.clone(),
+            propagations: legacy,
+            routes: vec![],
+            routes_truncated: false,
+        });
+    }
+    RegionInventory {
+        transit_gateway_attachments: attachments,
+        transit_gateways: vec![TransitGateway {
+            id: "tgw-synthetic".into(),
+            owner_id: SHARED.into(),
+            state: "available".into(),
+            default_association: false,
+            default_propagation: false,
+            association_default_route_table_id: None,
+            propagation_default_route_table_id: None,
+            auto_accept_shared_attachments: false,
+            route_tables: tables,
+        }],
+        ..RegionInventory::default()
+    }
 }

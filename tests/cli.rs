@@ -94,7 +94,7 @@ fn fail_on_critical_ignores_lower_findings() {
         "c.toml",
         &std::fs::read_to_string(common::fixture("demo/tenantguard.toml")).unwrap().replace(
             "[tenants]",
-            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"wildcard-trust\", \"cross-tenant-peering\"]\n\n[tenants]",
+            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"wildcard-trust\", \"cross-tenant-peering\", \"cross-tenant-tgw-route\"]\n\n[tenants]",
         ),
     );
     let mut cmd = tenantguard();
@@ -174,7 +174,23 @@ fn wrong_format_version() {
         .arg(common::fixture("demo/tenantguard.toml"));
     assert_input_error(
         &mut cmd,
-        "has format_version 7, this build reads format_version 1",
+        "has format_version 7, this build reads format_version 2",
+    );
+    // A version 1 inventory never read transit gateways, shares, endpoint services or
+    // security groups: it cannot prove them absent, so it is refused with the way out.
+    let old = file(
+        &dir,
+        "old.json",
+        &demo_json(|v| v["format_version"] = 1.into()),
+    );
+    let mut cmd = tenantguard();
+    cmd.args(["scan", "--inventory"])
+        .arg(&old)
+        .arg("--config")
+        .arg(common::fixture("demo/tenantguard.toml"));
+    assert_input_error(
+        &mut cmd,
+        "has format_version 1, this build reads format_version 2: collect it again",
     );
 }
 
@@ -326,4 +342,13 @@ fn readme_rule_table_is_current() {
         readme.contains(&table),
         "README.md's rule table is stale; replace it with the output of `tenantguard rules --format markdown`"
     );
+}
+
+/// The README states the retry policy the collector uses, word for word.
+#[test]
+fn readme_states_the_retry_policy() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let policy = format!("**Retry policy**: {}.", tenantguard::collect::RETRY_POLICY);
+    assert!(readme.contains(&policy), "README.md must say: {policy}");
 }

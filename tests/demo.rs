@@ -30,6 +30,12 @@ fn demo_findings_are_exactly_the_planted_ones() {
     };
     let account =
         |id: &str| format!("arn:aws:organizations::100000000001:account/o-d3m0tenants/{id}");
+    let tgw_table =
+        |id: &str| format!("arn:aws:ec2:eu-west-1:100000000002:transit-gateway-route-table/{id}");
+    let share =
+        |acct: &str, name: &str| format!("arn:aws:ram:eu-west-1:{acct}:resource-share/{name}");
+    let service =
+        |acct: &str, id: &str| format!("arn:aws:ec2:eu-west-1:{acct}:vpc-endpoint-service/{id}");
     let expected: BTreeSet<(String, String, String, bool)> = [
         (
             "cross-tenant-trust",
@@ -172,6 +178,60 @@ fn demo_findings_are_exactly_the_planted_ones() {
         (
             "cross-tenant-subnet-share",
             "arn:aws:ec2:eu-west-1:240000000001:vpc/vpc-0umbrella".to_owned(),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-tgw-route",
+            tgw_table("tgw-rtb-0default"),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-tgw-route",
+            tgw_table("tgw-rtb-0spokehooli"),
+            "250000000001",
+            false,
+        ),
+        (
+            "cross-tenant-ram-share",
+            share("100000000002", "shared-db-subnet"),
+            "2 tenants",
+            false,
+        ),
+        (
+            "cross-tenant-ram-share",
+            share("220000000001", "globex-reports"),
+            "230000000001",
+            false,
+        ),
+        (
+            "cross-tenant-ram-share",
+            share("280000000001", "wonka-resolver"),
+            "organization o-d3m0tenants",
+            false,
+        ),
+        (
+            "external-ram-share",
+            share("240000000001", "umbrella-partner"),
+            "888800000001",
+            false,
+        ),
+        (
+            "cross-tenant-privatelink",
+            service("250000000001", "vpce-svc-0hooliapi"),
+            "270000000001",
+            false,
+        ),
+        (
+            "cross-tenant-privatelink",
+            service("260000000001", "vpce-svc-0starkopen"),
+            "any AWS account",
+            false,
+        ),
+        (
+            "cross-tenant-sg-reference",
+            "arn:aws:ec2:eu-west-1:270000000001:security-group/sg-0wayneapp".to_owned(),
             "240000000001",
             false,
         ),

@@ -319,7 +319,7 @@ fn an_expired_suppression_fails_the_gate_again() {
         "c.toml",
         &std::fs::read_to_string(common::fixture("demo/tenantguard.toml")).unwrap().replace(
             "[tenants]",
-            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"cross-tenant-peering\"]\n\n[tenants]",
+            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"cross-tenant-peering\", \"cross-tenant-tgw-route\"]\n\n[tenants]",
         ),
     );
     let run = |today: &str| {
@@ -620,7 +620,7 @@ fn an_unreadable_organization_beside_an_unread_management_account_is_new() {
     let (_, new) = gate(&dir, &now, &demo_config(), &baseline);
     assert!(
         new.iter()
-            .any(|n| n.contains("organization could not be read")),
+            .any(|n| n.contains("could not be read, so none of its accounts was scanned")),
         "{new:?}"
     );
 }

@@ -85,7 +85,9 @@ async fn every_page_is_read_and_encoded_documents_are_decoded() {
         .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
         .load()
         .await;
-    let roles = tenantguard::collect::read_roles(&config).await.unwrap();
+    let roles = tenantguard::collect::read_roles(&aws_sdk_iam::Client::new(&config))
+        .await
+        .unwrap();
     assert_eq!(server.await.unwrap(), 2, "two pages requested");
     let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["first", "second"]);

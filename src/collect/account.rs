@@ -3,43 +3,45 @@
 
 use std::sync::Arc;
 
-use aws_config::{Region, SdkConfig};
+use aws_config::SdkConfig;
 use aws_sdk_iam::types::EntityType;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
-use super::Options;
-use super::session;
+use super::session::{Retries, Session, sdk_error};
+use super::{Options, network};
 use crate::inventory::{
     AccountInventory, AttachedPolicy, CollectionStatus, InlinePolicy, PeeringConnection,
     PeeringSide, PolicyDocument, RegionInventory, Role, Subnet, TransitGatewayAttachment, Vpc,
 };
 
-/// An SDK error with its whole chain of causes, on one line.
-fn describe(what: &str, e: impl std::error::Error + 'static) -> String {
-    super::session::describe(what, &e)
-}
-
-pub async fn read(base: &SdkConfig, options: &Options, account: &str) -> AccountInventory {
+pub async fn read(
+    base: &SdkConfig,
+    options: &Options,
+    account: &str,
+    retries: &Retries,
+) -> AccountInventory {
     // `instrument`, not `enter`: a span entered across awaits would tag other tasks' logs.
-    read_account(base, options, account)
+    read_account(base, options, account, retries)
         .instrument(tracing::info_span!("account", account))
         .await
 }
 
-async fn read_account(base: &SdkConfig, options: &Options, account: &str) -> AccountInventory {
-    let config = session::assumed_in(base, &options.audit_role, account).await;
+async fn read_account(
+    base: &SdkConfig,
+    options: &Options,
+    account: &str,
+    retries: &Retries,
+) -> AccountInventory {
+    let session = Session::assumed(base, &options.audit_role, account, retries);
     // Whatever credentials came back, make sure they act in the account we asked for: an
     // emulator (and a misconfigured role chain) can hand back another account's identity.
-    let identity = aws_sdk_sts::Client::new(&config)
-        .get_caller_identity()
-        .send()
-        .await;
+    let identity = session.sts().get_caller_identity().send().await;
     match identity {
         Err(e) => {
             let role = options.audit_role.arn_in(account);
-            return AccountInventory::failed(account, describe(&format!("assuming {role}"), e));
+            return AccountInventory::failed(account, sdk_error(&format!("assuming {role}"), &e));
         }
         Ok(who) if who.account() != Some(account) => {
             return AccountInventory::failed(
@@ -52,13 +54,13 @@ async fn read_account(base: &SdkConfig, options: &Options, account: &str) -> Acc
         }
         Ok(_) => {}
     }
-    let roles = match read_roles(&config).await {
+    let roles = match read_roles(&session.iam()).await {
         Ok(roles) => roles,
         Err(e) => return AccountInventory::failed(account, e),
     };
     let regions = match &options.regions {
         Some(list) => list.clone(),
-        None => match enabled_regions(&config).await {
+        None => match enabled_regions(&session.ec2(None)).await {
             Ok(list) => list,
             Err(e) => {
                 return AccountInventory {
@@ -71,13 +73,14 @@ async fn read_account(base: &SdkConfig, options: &Options, account: &str) -> Acc
     let limit = Arc::new(Semaphore::new(options.region_concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for region in regions.clone() {
-        let (config, limit) = (config.clone(), limit.clone());
+        let (clients, limit) = (RegionClients::new(&session, &region), limit.clone());
+        let account = account.to_owned();
         tasks.spawn(async move {
             let _permit = limit
                 .acquire_owned()
                 .await
                 .expect("the semaphore is never closed");
-            read_region(&config, &region).await
+            read_region(&clients, &region, &account).await
         });
     }
     let mut read: Vec<RegionInventory> = Vec::new();
@@ -99,8 +102,7 @@ async fn read_account(base: &SdkConfig, options: &Options, account: &str) -> Acc
 /// All roles with their trust and identity policies, in one paginated call. Documents come
 /// back URL-encoded from AWS (plain from moto); they are stored as returned and decoded by
 /// the policy parser.
-pub async fn read_roles(config: &SdkConfig) -> Result<Vec<Role>, String> {
-    let client = aws_sdk_iam::Client::new(config);
+pub async fn read_roles(client: &aws_sdk_iam::Client) -> Result<Vec<Role>, String> {
     let mut roles = Vec::new();
     let mut documents = std::collections::HashMap::new();
     let mut pages = client
@@ -110,7 +112,7 @@ pub async fn read_roles(config: &SdkConfig) -> Result<Vec<Role>, String> {
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| describe("GetAccountAuthorizationDetails", e))?;
+        let page = page.map_err(|e| sdk_error("GetAccountAuthorizationDetails", &e))?;
         for policy in page.policies() {
             let default = policy
                 .policy_version_list()
@@ -166,14 +168,13 @@ pub async fn read_roles(config: &SdkConfig) -> Result<Vec<Role>, String> {
 
 /// The regions the account has enabled. The filter is applied to the answer too: an emulator
 /// may ignore it and list every region.
-async fn enabled_regions(config: &SdkConfig) -> Result<Vec<String>, String> {
-    let client = aws_sdk_ec2::Client::new(config);
+async fn enabled_regions(client: &aws_sdk_ec2::Client) -> Result<Vec<String>, String> {
     let out = client
         .describe_regions()
         .all_regions(false)
         .send()
         .await
-        .map_err(|e| describe("DescribeRegions", e))?;
+        .map_err(|e| sdk_error("DescribeRegions", &e))?;
     let mut regions: Vec<String> = out
         .regions()
         .iter()
@@ -184,21 +185,38 @@ async fn enabled_regions(config: &SdkConfig) -> Result<Vec<String>, String> {
     Ok(regions)
 }
 
-async fn read_region(config: &SdkConfig, region: &str) -> RegionInventory {
-    let ec2 = aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(config)
-            .region(Region::new(region.to_owned()))
-            .build(),
-    );
-    match read_network(&ec2, region).await {
+/// The clients one region is read with.
+struct RegionClients {
+    ec2: aws_sdk_ec2::Client,
+    ram: aws_sdk_ram::Client,
+}
+
+impl RegionClients {
+    fn new(session: &Session, region: &str) -> RegionClients {
+        RegionClients {
+            ec2: session.ec2(Some(region)),
+            ram: session.ram(region),
+        }
+    }
+}
+
+/// One region, whole or not at all: a region with any read failed is not scanned, with the
+/// reason, rather than half-read and taken for clean.
+async fn read_region(clients: &RegionClients, region: &str, account: &str) -> RegionInventory {
+    let read = async {
+        let mut inventory = read_network(&clients.ec2, region).await?;
+        inventory.transit_gateways = network::transit_gateways(&clients.ec2, account).await?;
+        inventory.resource_shares = network::resource_shares(&clients.ram).await?;
+        inventory.endpoint_services = network::endpoint_services(&clients.ec2).await?;
+        inventory.security_groups = network::security_groups(&clients.ec2, account).await?;
+        Ok::<_, String>(inventory)
+    };
+    match read.await {
         Ok(region) => region,
         Err(error) => RegionInventory {
             region: region.to_owned(),
             status: CollectionStatus::Failed { error },
-            vpcs: vec![],
-            peering_connections: vec![],
-            transit_gateway_attachments: vec![],
-            subnets: vec![],
+            ..RegionInventory::default()
         },
     }
 }
@@ -211,7 +229,7 @@ async fn read_network(ec2: &aws_sdk_ec2::Client, region: &str) -> Result<RegionI
     let mut vpcs = Vec::new();
     let mut pages = ec2.describe_vpcs().into_paginator().send();
     while let Some(page) = pages.next().await {
-        for v in page.map_err(|e| describe("DescribeVpcs", e))?.vpcs() {
+        for v in page.map_err(|e| sdk_error("DescribeVpcs", &e))?.vpcs() {
             vpcs.push(Vpc {
                 id: text(v.vpc_id()),
                 owner_id: text(v.owner_id()),
@@ -227,7 +245,7 @@ async fn read_network(ec2: &aws_sdk_ec2::Client, region: &str) -> Result<RegionI
         .send();
     while let Some(page) = pages.next().await {
         for p in page
-            .map_err(|e| describe("DescribeVpcPeeringConnections", e))?
+            .map_err(|e| sdk_error("DescribeVpcPeeringConnections", &e))?
             .vpc_peering_connections()
         {
             let side =
@@ -257,7 +275,7 @@ async fn read_network(ec2: &aws_sdk_ec2::Client, region: &str) -> Result<RegionI
         .send();
     while let Some(page) = pages.next().await {
         for a in page
-            .map_err(|e| describe("DescribeTransitGatewayAttachments", e))?
+            .map_err(|e| sdk_error("DescribeTransitGatewayAttachments", &e))?
             .transit_gateway_attachments()
         {
             transit_gateway_attachments.push(TransitGatewayAttachment {
@@ -277,7 +295,10 @@ async fn read_network(ec2: &aws_sdk_ec2::Client, region: &str) -> Result<RegionI
     let mut subnets = Vec::new();
     let mut pages = ec2.describe_subnets().into_paginator().send();
     while let Some(page) = pages.next().await {
-        for s in page.map_err(|e| describe("DescribeSubnets", e))?.subnets() {
+        for s in page
+            .map_err(|e| sdk_error("DescribeSubnets", &e))?
+            .subnets()
+        {
             subnets.push(Subnet {
                 id: text(s.subnet_id()),
                 vpc_id: text(s.vpc_id()),
@@ -298,5 +319,6 @@ async fn read_network(ec2: &aws_sdk_ec2::Client, region: &str) -> Result<RegionI
         peering_connections,
         transit_gateway_attachments,
         subnets,
+        ..RegionInventory::default()
     })
 }

@@ -4,7 +4,9 @@
 //! and the rest of the scan goes on: an unreadable account becomes a `not-scanned` finding,
 //! never a clean one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,13 +20,15 @@ use crate::inventory::{
 };
 
 mod account;
+mod network;
 mod organization;
 mod progress;
 mod session;
 
 pub use account::read_roles;
 pub use progress::Progress;
-pub use session::{AuditRole, base_config};
+pub use session::{AuditRole, RETRY_POLICY, base_config};
+use session::{Retries, Session};
 
 /// What to collect, and how politely.
 #[derive(Debug, Clone)]
@@ -39,8 +43,44 @@ pub struct Options {
     pub concurrency: usize,
     /// Regions read at once inside one account.
     pub region_concurrency: usize,
+    /// Organizations calls at once (its limits are organization-wide).
+    pub organization_concurrency: usize,
+    /// Read every account's tags: only when tenants are mapped by tag.
+    pub read_tags: bool,
     /// Stop starting and finishing work at this instant; the rest is marked not scanned.
     pub deadline: Option<Instant>,
+}
+
+/// Why a scan stopped before it read everything.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    Deadline,
+    Interrupted,
+}
+
+impl Stop {
+    fn before(self, what: &str) -> String {
+        match self {
+            Stop::Deadline => format!("the scan's deadline was reached before {what}"),
+            Stop::Interrupted => format!("the scan was interrupted (Ctrl-C) before {what}"),
+        }
+    }
+}
+
+/// Resolves when the scan must stop: at its deadline, or on Ctrl-C. Made once per scan and
+/// polled from the start, so the organization phase is covered too and no signal falls
+/// between two phases.
+async fn stop_signal(deadline: Option<Instant>) -> Stop {
+    let deadline = async {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = deadline => Stop::Deadline,
+        _ = tokio::signal::ctrl_c() => Stop::Interrupted,
+    }
 }
 
 /// Collects the organization, then every selected account in parallel.
@@ -52,11 +92,41 @@ pub async fn collect(
     select: &(dyn Fn(&Organization) -> Option<BTreeSet<String>> + Sync),
     progress: &Progress,
 ) -> Inventory {
-    let org_config = match &options.organization_role {
-        Some(arn) => session::assumed(base, &AuditRole::arn_only(arn)).await,
-        None => base.clone(),
+    let retries = Retries::default();
+    let reporter = tokio::spawn(report_retries(retries.clone(), progress.handle()));
+    let stop = stop_signal(options.deadline);
+    tokio::pin!(stop);
+    let inventory = collect_all(base, options, select, progress, &retries, stop).await;
+    reporter.abort();
+    let retried = retries.snapshot();
+    if !retried.is_empty() {
+        tracing::info!(retries = ?retried, "requests retried (throttled or failed) during the scan");
+    }
+    inventory
+}
+
+async fn collect_all(
+    base: &SdkConfig,
+    options: &Options,
+    select: &(dyn Fn(&Organization) -> Option<BTreeSet<String>> + Sync),
+    progress: &Progress,
+    retries: &Retries,
+    mut stop: Pin<&mut impl Future<Output = Stop>>,
+) -> Inventory {
+    let session = match &options.organization_role {
+        Some(arn) => Session::assumed(base, &AuditRole::arn_only(arn), "organization", retries),
+        None => Session::caller(base, retries),
     };
-    let organization = match organization::read(&org_config).await {
+    let reads = organization::Reads {
+        concurrency: options.organization_concurrency,
+        tags: options.read_tags,
+    };
+    progress.phase("reading the organization");
+    let read = tokio::select! {
+        read = organization::read(&session, reads) => read,
+        stop = &mut stop => Err(stop.before("the organization was read")),
+    };
+    let organization = match read {
         Ok(org) => org,
         // Without the organization there is no list of accounts: the inventory says so, and
         // the scan reports itself incomplete rather than clean.
@@ -88,14 +158,15 @@ pub async fn collect(
         .map(|a| a.id.clone())
         .filter(|id| chosen.as_ref().is_none_or(|s| s.contains(id)))
         .collect();
+    let chosen_set: HashSet<&str> = selected.iter().map(String::as_str).collect();
     let out_of_scope: Vec<String> = organization
         .accounts
         .iter()
-        .filter(|a| a.status == AccountStatus::Active && !selected.contains(&a.id))
+        .filter(|a| a.status == AccountStatus::Active && !chosen_set.contains(a.id.as_str()))
         .map(|a| a.id.clone())
         .collect();
     progress.start(selected.len());
-    let accounts = collect_accounts(base, options, &selected, progress).await;
+    let accounts = collect_accounts(base, options, &selected, progress, retries, stop).await;
     progress.finish();
     // Without a configured list each account was read in the regions it has enabled, which
     // it recorded itself; there is no common list to hold every account to.
@@ -113,35 +184,51 @@ pub async fn collect(
     }
 }
 
+/// Says, every few seconds while it happens, that requests are being retried: a throttled
+/// scan slows down, and the user sees why instead of minutes of silence.
+async fn report_retries(retries: Retries, progress: progress::Handle) {
+    let mut reported = 0;
+    let mut tick = tokio::time::interval(Duration::from_secs(10));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let now = retries.snapshot();
+        let total: u64 = now.values().sum();
+        if total > reported {
+            progress.retrying(&now, total - reported);
+            reported = total;
+        }
+    }
+}
+
 async fn collect_accounts(
     base: &SdkConfig,
     options: &Options,
     ids: &[String],
     progress: &Progress,
+    retries: &Retries,
+    mut stop: Pin<&mut impl Future<Output = Stop>>,
 ) -> Vec<AccountInventory> {
     let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for id in ids {
-        let (base, options, limit, id) = (base.clone(), options.clone(), limit.clone(), id.clone());
+        let (base, options, limit, id, retries) = (
+            base.clone(),
+            options.clone(),
+            limit.clone(),
+            id.clone(),
+            retries.clone(),
+        );
         tasks.spawn(async move {
             let _permit = limit
                 .acquire_owned()
                 .await
                 .expect("the semaphore is never closed");
-            account::read(&base, &options, &id).await
+            account::read(&base, &options, &id, &retries).await
         });
     }
     let mut done: Vec<AccountInventory> = Vec::with_capacity(ids.len());
-    // Made once, outside the loop, so that no signal or instant falls between two polls.
-    let deadline = async {
-        match options.deadline {
-            Some(at) => tokio::time::sleep_until(at).await,
-            None => std::future::pending().await,
-        }
-    };
-    let interrupted = tokio::signal::ctrl_c();
-    tokio::pin!(deadline, interrupted);
-    let stop_reason = loop {
+    let stopped = loop {
         tokio::select! {
             next = tasks.join_next() => match next {
                 None => break None,
@@ -152,16 +239,17 @@ async fn collect_accounts(
                 // A panicking task is a bug; its account is reported as not scanned below.
                 Some(Err(e)) => tracing::error!(error = %e, "account task failed"),
             },
-            _ = &mut deadline => break Some("the scan's deadline was reached before this account was read"),
-            _ = &mut interrupted => break Some("the scan was interrupted (Ctrl-C) before this account was read"),
+            stop = &mut stop => break Some(stop),
         }
     };
     tasks.abort_all();
-    let reason = stop_reason.unwrap_or("the account's collection task failed");
-    let read: std::collections::HashSet<String> =
-        done.iter().map(|a| a.account_id.clone()).collect();
+    let reason = match stopped {
+        Some(stop) => stop.before("this account was read"),
+        None => "the account's collection task failed".to_owned(),
+    };
+    let read: HashSet<String> = done.iter().map(|a| a.account_id.clone()).collect();
     for id in ids.iter().filter(|id| !read.contains(*id)) {
-        done.push(AccountInventory::failed(id, reason));
+        done.push(AccountInventory::failed(id, reason.clone()));
     }
     done.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     done

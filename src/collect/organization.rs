@@ -1,36 +1,51 @@
-//! The organization-wide reads, made once: the tree, the accounts with their tags, and every
-//! SCP with its document and targets. SCPs are read per policy, never per account, because
-//! Organizations' rate limits are organization-wide.
+//! The organization-wide reads, made once: the tree, the accounts (with their tags when the
+//! configuration maps tenants by tag), and every SCP with its document and targets.
+//!
+//! Organizations' limits are organization-wide and low, so the calls are few and bounded:
+//! one `ListOrganizationalUnitsForParent` and one `ListAccountsForParent` per OU (a level of
+//! the tree at a time, its OUs in parallel), SCPs per policy, and `ListTagsForResource` per
+//! account only when tags are needed (Organizations has no bulk tag read). Every call runs on
+//! the organization phase's own client, at most `concurrency` at once.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
 
-use aws_config::SdkConfig;
 use aws_sdk_organizations::Client;
 use aws_sdk_organizations::types::{AccountStatus as SdkStatus, PolicyType};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
+use super::session::{Session, sdk_error};
 use crate::inventory::{
     Account, AccountStatus, CollectionStatus, Organization, OrganizationalUnit, PolicyDocument,
     Root, ServiceControlPolicy,
 };
 
-fn describe(what: &str, e: impl std::error::Error + 'static) -> String {
-    super::session::describe(what, &e)
+/// How the organization phase reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Reads {
+    /// Calls at once.
+    pub concurrency: usize,
+    /// Read each account's tags (only when tenants are mapped by tag).
+    pub tags: bool,
 }
 
-pub async fn read(config: &SdkConfig) -> Result<Organization, String> {
-    let client = Client::new(config);
+pub async fn read(session: &Session, reads: Reads) -> Result<Organization, String> {
+    let client = session.organizations();
+    let limit = Arc::new(Semaphore::new(reads.concurrency.max(1)));
     let org = client
         .describe_organization()
         .send()
         .await
-        .map_err(|e| describe("DescribeOrganization", e))?;
+        .map_err(|e| sdk_error("DescribeOrganization", &e))?;
     let org = org
         .organization()
         .ok_or("DescribeOrganization returned no organization")?;
     let mut roots = Vec::new();
     let mut pages = client.list_roots().into_paginator().send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| describe("ListRoots", e))?;
+        let page = page.map_err(|e| sdk_error("ListRoots", &e))?;
         for r in page.roots() {
             roots.push(Root {
                 id: r.id().unwrap_or_default().to_owned(),
@@ -38,68 +53,36 @@ pub async fn read(config: &SdkConfig) -> Result<Organization, String> {
             });
         }
     }
-    // Walk the tree breadth-first: each parent's OUs and accounts.
+    // Walk the tree a level at a time: each parent's OUs and accounts, parents in parallel.
     let mut organizational_units = Vec::new();
     let mut accounts = Vec::new();
-    let mut parents: Vec<String> = roots.iter().map(|r| r.id.clone()).collect();
-    while let Some(parent) = parents.pop() {
-        let mut pages = client
-            .list_organizational_units_for_parent()
-            .parent_id(&parent)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page
-                .map_err(|e| describe(&format!("ListOrganizationalUnitsForParent {parent}"), e))?;
-            for ou in page.organizational_units() {
-                let id = ou.id().unwrap_or_default().to_owned();
-                parents.push(id.clone());
-                organizational_units.push(OrganizationalUnit {
-                    id,
-                    name: ou.name().unwrap_or_default().to_owned(),
-                    parent_id: parent.clone(),
-                });
-            }
-        }
-        let mut pages = client
-            .list_accounts_for_parent()
-            .parent_id(&parent)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| describe(&format!("ListAccountsForParent {parent}"), e))?;
-            for a in page.accounts() {
-                accounts.push(Account {
-                    id: a.id().unwrap_or_default().to_owned(),
-                    name: a.name().unwrap_or_default().to_owned(),
-                    status: match a.status() {
-                        Some(SdkStatus::Active) => AccountStatus::Active,
-                        Some(SdkStatus::PendingClosure) => AccountStatus::PendingClosure,
-                        _ => AccountStatus::Suspended,
-                    },
-                    parent_id: parent.clone(),
-                    tags: BTreeMap::new(),
-                });
-            }
+    let mut level: Vec<String> = roots.iter().map(|r| r.id.clone()).collect();
+    while !level.is_empty() {
+        let children = bounded(&limit, level, |parent| {
+            let client = client.clone();
+            async move { children(&client, parent).await }
+        })
+        .await?;
+        level = Vec::new();
+        for child in children {
+            let (ous, found) = child?;
+            level.extend(ous.iter().map(|ou| ou.id.clone()));
+            organizational_units.extend(ous);
+            accounts.extend(found);
         }
     }
-    for account in &mut accounts {
-        let mut pages = client
-            .list_tags_for_resource()
-            .resource_id(&account.id)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page =
-                page.map_err(|e| describe(&format!("ListTagsForResource {}", account.id), e))?;
-            for tag in page.tags() {
-                account
-                    .tags
-                    .insert(tag.key().to_owned(), tag.value().to_owned());
-            }
+    if reads.tags {
+        let ids: Vec<String> = accounts.iter().map(|a: &Account| a.id.clone()).collect();
+        let tags = bounded(&limit, ids, |id| {
+            let client = client.clone();
+            async move { account_tags(&client, id).await }
+        })
+        .await?;
+        for (account, tags) in accounts.iter_mut().zip(tags) {
+            account.tags = tags?;
         }
     }
-    let policies = read_policies(&client).await?;
+    let policies = read_policies(&client, &limit).await?;
     organizational_units.sort_by(|a, b| a.id.cmp(&b.id));
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(Organization {
@@ -113,7 +96,106 @@ pub async fn read(config: &SdkConfig) -> Result<Organization, String> {
     })
 }
 
-async fn read_policies(client: &Client) -> Result<Vec<ServiceControlPolicy>, String> {
+/// Runs `f` on every item, at most `limit` at once, and returns the results in item order.
+/// A task that panicked is an error, never a missing result.
+async fn bounded<I, T, F, Fut>(
+    limit: &Arc<Semaphore>,
+    items: Vec<I>,
+    f: F,
+) -> Result<Vec<T>, String>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    F: Fn(I) -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let count = items.len();
+    let mut tasks = JoinSet::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let (limit, work) = (limit.clone(), f(item));
+        tasks.spawn(async move {
+            let _permit = limit
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            (i, work.await)
+        });
+    }
+    let mut out = Vec::with_capacity(count);
+    while let Some(done) = tasks.join_next().await {
+        out.push(done.map_err(|e| format!("an organization read failed: {e}"))?);
+    }
+    out.sort_by_key(|(i, _)| *i);
+    Ok(out.into_iter().map(|(_, t)| t).collect())
+}
+
+/// The OUs and accounts directly under `parent`.
+async fn children(
+    client: &Client,
+    parent: String,
+) -> Result<(Vec<OrganizationalUnit>, Vec<Account>), String> {
+    let mut ous = Vec::new();
+    let mut pages = client
+        .list_organizational_units_for_parent()
+        .parent_id(&parent)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|e| sdk_error(&format!("ListOrganizationalUnitsForParent {parent}"), &e))?;
+        for ou in page.organizational_units() {
+            ous.push(OrganizationalUnit {
+                id: ou.id().unwrap_or_default().to_owned(),
+                name: ou.name().unwrap_or_default().to_owned(),
+                parent_id: parent.clone(),
+            });
+        }
+    }
+    let mut accounts = Vec::new();
+    let mut pages = client
+        .list_accounts_for_parent()
+        .parent_id(&parent)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| sdk_error(&format!("ListAccountsForParent {parent}"), &e))?;
+        for a in page.accounts() {
+            accounts.push(Account {
+                id: a.id().unwrap_or_default().to_owned(),
+                name: a.name().unwrap_or_default().to_owned(),
+                status: match a.status() {
+                    Some(SdkStatus::Active) => AccountStatus::Active,
+                    Some(SdkStatus::PendingClosure) => AccountStatus::PendingClosure,
+                    _ => AccountStatus::Suspended,
+                },
+                parent_id: parent.clone(),
+                tags: BTreeMap::new(),
+            });
+        }
+    }
+    Ok((ous, accounts))
+}
+
+async fn account_tags(client: &Client, id: String) -> Result<BTreeMap<String, String>, String> {
+    let mut tags = BTreeMap::new();
+    let mut pages = client
+        .list_tags_for_resource()
+        .resource_id(&id)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| sdk_error(&format!("ListTagsForResource {id}"), &e))?;
+        for tag in page.tags() {
+            tags.insert(tag.key().to_owned(), tag.value().to_owned());
+        }
+    }
+    Ok(tags)
+}
+
+async fn read_policies(
+    client: &Client,
+    limit: &Arc<Semaphore>,
+) -> Result<Vec<ServiceControlPolicy>, String> {
     let mut summaries = Vec::new();
     let mut pages = client
         .list_policies()
@@ -121,46 +203,55 @@ async fn read_policies(client: &Client) -> Result<Vec<ServiceControlPolicy>, Str
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| describe("ListPolicies", e))?;
+        let page = page.map_err(|e| sdk_error("ListPolicies", &e))?;
         summaries.extend(page.policies().iter().cloned());
     }
-    let mut policies = Vec::new();
-    for summary in summaries {
-        let id = summary.id().unwrap_or_default().to_owned();
-        let described = client
-            .describe_policy()
-            .policy_id(&id)
-            .send()
-            .await
-            .map_err(|e| describe(&format!("DescribePolicy {id}"), e))?;
-        let content = described
-            .policy()
-            .and_then(|p| p.content())
-            .unwrap_or_default()
-            .to_owned();
-        let mut targets = Vec::new();
-        let mut pages = client
-            .list_targets_for_policy()
-            .policy_id(&id)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| describe(&format!("ListTargetsForPolicy {id}"), e))?;
-            targets.extend(
-                page.targets()
-                    .iter()
-                    .filter_map(|t| t.target_id().map(str::to_owned)),
-            );
-        }
-        targets.sort();
-        policies.push(ServiceControlPolicy {
-            id,
-            name: summary.name().unwrap_or_default().to_owned(),
-            aws_managed: summary.aws_managed(),
-            document: PolicyDocument::Text(content),
-            targets,
-        });
-    }
+    let read = bounded(limit, summaries, |summary| {
+        let client = client.clone();
+        async move { read_policy(&client, summary).await }
+    })
+    .await?;
+    let mut policies = read.into_iter().collect::<Result<Vec<_>, _>>()?;
     policies.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(policies)
+}
+
+async fn read_policy(
+    client: &Client,
+    summary: aws_sdk_organizations::types::PolicySummary,
+) -> Result<ServiceControlPolicy, String> {
+    let id = summary.id().unwrap_or_default().to_owned();
+    let described = client
+        .describe_policy()
+        .policy_id(&id)
+        .send()
+        .await
+        .map_err(|e| sdk_error(&format!("DescribePolicy {id}"), &e))?;
+    let content = described
+        .policy()
+        .and_then(|p| p.content())
+        .unwrap_or_default()
+        .to_owned();
+    let mut targets = Vec::new();
+    let mut pages = client
+        .list_targets_for_policy()
+        .policy_id(&id)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| sdk_error(&format!("ListTargetsForPolicy {id}"), &e))?;
+        targets.extend(
+            page.targets()
+                .iter()
+                .filter_map(|t| t.target_id().map(str::to_owned)),
+        );
+    }
+    targets.sort();
+    Ok(ServiceControlPolicy {
+        id,
+        name: summary.name().unwrap_or_default().to_owned(),
+        aws_managed: summary.aws_managed(),
+        document: PolicyDocument::Text(content),
+        targets,
+    })
 }

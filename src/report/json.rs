@@ -20,6 +20,8 @@ struct Report<'a> {
     summary: Summary,
     coverage: &'a [AccountCoverage],
     findings: &'a [Finding],
+    /// Which tenant reaches which, and through which rules' findings.
+    reachability: Vec<super::Reachability>,
     /// With a baseline: its findings that this scan no longer has.
     #[serde(skip_serializing_if = "Option::is_none")]
     absent: Option<&'a [crate::baseline::Known]>,
@@ -76,6 +78,7 @@ impl Emitter for Json {
             },
             coverage: &ev.coverage,
             findings: &ev.findings,
+            reachability: super::reachability(ev),
             absent: ev.absent.as_deref(),
         };
         serde_json::to_writer_pretty(&mut *out, &report)?;

@@ -102,6 +102,27 @@ impl Emitter for Markdown {
                 ev.findings.len() - MAX_ROWS
             )?;
         }
+        let paths = super::reachability(ev);
+        writeln!(out, "\n### Reachability between tenants\n")?;
+        if paths.is_empty() {
+            return writeln!(out, "No tenant reaches another.");
+        }
+        writeln!(out, "| tenant | reached from tenant | through | findings |")?;
+        writeln!(out, "|---|---|---|---:|")?;
+        for p in paths.iter().take(MAX_ROWS) {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                cell(&p.to),
+                cell(&p.from),
+                p.through
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.findings
+            )?;
+        }
         Ok(())
     }
 }

@@ -106,3 +106,57 @@ pub fn completeness(evaluation: &Evaluation) -> String {
         )
     }
 }
+
+/// Rules whose finding is about the subject reaching out, not being reached.
+const OUTBOUND: [&str; 1] = ["cross-tenant-assume-permission"];
+
+/// One line of the reachability summary: tenant `to` can be reached from tenant `from`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reachability {
+    /// The tenant whose account, role, network or resource is reached.
+    pub to: String,
+    /// The tenant that reaches it.
+    pub from: String,
+    /// The rules whose findings make the path (trust, peering, transit-gateway route, ...).
+    pub through: Vec<String>,
+    pub findings: usize,
+}
+
+/// Which tenant reaches which, and through what: every active finding whose resource belongs
+/// to one tenant and whose counterpart belongs to another, grouped by the pair. A reviewer
+/// sees the network (and trust) picture at a glance.
+pub fn reachability(evaluation: &Evaluation) -> Vec<Reachability> {
+    let mut pairs: BTreeMap<(&str, &str), (std::collections::BTreeSet<&str>, usize)> =
+        BTreeMap::new();
+    for f in active(evaluation) {
+        let (Some(to), Some(from)) = (
+            f.tenant.as_deref(),
+            f.counterpart.as_ref().and_then(|c| c.tenant.as_deref()),
+        ) else {
+            continue;
+        };
+        if to == from {
+            continue;
+        }
+        // An outbound finding (a role's permission to assume into another tenant) is the
+        // subject reaching its counterpart; every other finding is the counterpart reaching
+        // the subject's resource.
+        let (to, from) = if OUTBOUND.contains(&f.rule.as_str()) {
+            (from, to)
+        } else {
+            (to, from)
+        };
+        let entry = pairs.entry((to, from)).or_default();
+        entry.0.insert(&f.rule);
+        entry.1 += 1;
+    }
+    pairs
+        .into_iter()
+        .map(|((to, from), (rules, findings))| Reachability {
+            to: to.to_owned(),
+            from: from.to_owned(),
+            through: rules.into_iter().map(str::to_owned).collect(),
+            findings,
+        })
+        .collect()
+}

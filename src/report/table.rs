@@ -138,6 +138,21 @@ impl Emitter for Table {
                 Cell::new(message),
             ]);
         }
-        writeln!(out, "{findings}")
+        writeln!(out, "{findings}")?;
+        let paths = super::reachability(ev);
+        if paths.is_empty() {
+            return writeln!(out, "reachability: no tenant reaches another");
+        }
+        let mut reach = self.grid();
+        reach.set_header(["tenant", "reached from tenant", "through", "findings"]);
+        for p in &paths {
+            reach.add_row(vec![
+                Cell::new(&p.to),
+                Cell::new(&p.from),
+                Cell::new(p.through.join(", ")),
+                Cell::new(p.findings),
+            ]);
+        }
+        writeln!(out, "reachability between tenants:\n{reach}")
     }
 }

@@ -1,5 +1,9 @@
 //! The isolation rules: one file each, an explicit registry, and their documentation.
 //!
+//! Rules come in families, each a folder of one-file rules with the helpers they share:
+//! `trust/` (who can assume a role), `network/` (how networks reach each other), `guardrail/`
+//! (the organization's controls) and `coverage/` (what the scan could not judge).
+//!
 //! A rule's documentation lives in `rules/<id>.toml` at the repository root, written once and
 //! read by `explain`, by the SARIF rule `help`, and by the README's rule table. A rule reads
 //! the inventory through [`Context`] and reports through [`Finding::new`]; it never does I/O
@@ -17,28 +21,13 @@ use crate::policy::{self, PolicyError, Scope, TrustAnalysis};
 use crate::severity::Severity;
 use crate::tenants::{Owner, TenantMap};
 
-mod cross_tenant_assume_permission;
-mod cross_tenant_path;
-mod cross_tenant_peering;
-mod cross_tenant_subnet_share;
-mod cross_tenant_trust;
-mod expired_suppression;
-mod external_peering;
-mod external_trust;
-mod not_scanned;
-mod organization_wide_trust;
-mod peering;
-mod platform_trusts_tenant;
-mod required_scp_missing;
-mod trust;
-mod unmapped_account;
-mod unreadable_policy;
-mod unresolved_principal;
-mod unused_exception;
-mod wildcard_trust;
+pub mod coverage;
+pub mod guardrail;
+pub mod network;
+pub mod trust;
 
-pub use expired_suppression::ExpiredSuppression;
-pub use unused_exception::UnusedException;
+pub use coverage::expired_suppression::ExpiredSuppression;
+pub use coverage::unused_exception::UnusedException;
 
 /// The id of the rule that reports what could not be read; it makes a scan incomplete.
 pub const NOT_SCANNED: &str = "not-scanned";
@@ -108,7 +97,12 @@ impl RuleDoc {
 macro_rules! rule_doc {
     ($id:literal) => {{
         static DOC: std::sync::LazyLock<$crate::rules::RuleDoc> = std::sync::LazyLock::new(|| {
-            $crate::rules::RuleDoc::parse(include_str!(concat!("../../rules/", $id, ".toml")))
+            $crate::rules::RuleDoc::parse(include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/rules/",
+                $id,
+                ".toml"
+            )))
         });
         &DOC
     }};
@@ -193,6 +187,10 @@ pub trait Rule: Send + Sync {
 
 /// Every rule, in the order `tenantguard rules` lists them.
 pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
+    use coverage::*;
+    use guardrail::*;
+    use network::*;
+    use trust::*;
     vec![
         Box::new(cross_tenant_trust::CrossTenantTrust),
         Box::new(cross_tenant_assume_permission::CrossTenantAssumePermission),
@@ -206,6 +204,11 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
         Box::new(cross_tenant_peering::CrossTenantPeering),
         Box::new(external_peering::ExternalPeering),
         Box::new(cross_tenant_subnet_share::CrossTenantSubnetShare),
+        Box::new(cross_tenant_tgw_route::CrossTenantTgwRoute),
+        Box::new(cross_tenant_ram_share::CrossTenantRamShare),
+        Box::new(external_ram_share::ExternalRamShare),
+        Box::new(cross_tenant_privatelink::CrossTenantPrivateLink),
+        Box::new(cross_tenant_sg_reference::CrossTenantSgReference),
         Box::new(required_scp_missing::RequiredScpMissing),
         Box::new(unmapped_account::UnmappedAccount),
         Box::new(not_scanned::NotScanned),
@@ -250,6 +253,11 @@ mod tests {
                 "cross-tenant-peering",
                 "external-peering",
                 "cross-tenant-subnet-share",
+                "cross-tenant-tgw-route",
+                "cross-tenant-ram-share",
+                "external-ram-share",
+                "cross-tenant-privatelink",
+                "cross-tenant-sg-reference",
                 "required-scp-missing",
                 "unmapped-account",
                 "not-scanned",

@@ -65,6 +65,19 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
             .to_owned();
         let action = match header("X-Amz-Target") {
             Some(target) => target.rsplit('.').next().unwrap().to_owned(),
+            // REST-JSON services (RAM) name the action in the path: `POST /getresourceshares`.
+            None if service == "ram" => {
+                let url = v["url"].as_str().unwrap_or_default();
+                let path = url.rsplit('/').next().unwrap_or_default();
+                let path = path.split('?').next().unwrap_or_default();
+                match path {
+                    "getresourceshares" => "GetResourceShares".to_owned(),
+                    "getresourceshareassociations" => "GetResourceShareAssociations".to_owned(),
+                    "listprincipals" => "ListPrincipals".to_owned(),
+                    "listresources" => "ListResources".to_owned(),
+                    other => format!("?{other}"),
+                }
+            }
             None => {
                 let raw = v["body"].as_str().unwrap_or_default();
                 // The recorder stores bodies base64-encoded when `body_encoded` is set.

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+#[derive(Default)]
 pub struct Faults {
     /// Accounts whose audit role cannot be assumed.
     pub deny_assume_role: Vec<String>,
@@ -17,12 +18,37 @@ pub struct Faults {
     /// Accounts whose AssumeRole is quietly answered with credentials of the management
     /// account (123456789012), as a misconfigured role chain or an emulator might.
     pub misroute_assume_role: Vec<String>,
+    /// Throttle this share of requests, at random (a seeded generator: runs repeat).
+    pub throttle_percent: u32,
+    /// Close this share of connections without an answer, as a reset would.
+    pub reset_percent: u32,
+    /// Added before every answer, as a real endpoint's distance would.
+    pub latency: std::time::Duration,
+    /// Every EC2 request in this region fails with a 503, however often it is retried.
+    pub fail_region: Option<String>,
+    /// Throttle like AWS: a token bucket per caller (access key), region and action, of
+    /// `(requests per second, burst)`.
+    pub bucket: Option<(f64, f64)>,
+}
+
+/// Token buckets by (access key, region, action): (tokens, last refill).
+type Buckets = std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>;
+
+/// Shared state of the proxy's connections.
+struct State {
+    faults: Faults,
+    counter: AtomicUsize,
+    throttled: Arc<AtomicUsize>,
+    denied: Arc<AtomicUsize>,
+    reset: Arc<AtomicUsize>,
+    buckets: Buckets,
 }
 
 pub struct Proxy {
     pub url: String,
     pub throttled: Arc<AtomicUsize>,
     pub denied: Arc<AtomicUsize>,
+    pub reset: Arc<AtomicUsize>,
 }
 
 /// Starts the proxy on a free loopback port; it runs until the test's runtime ends.
@@ -30,43 +56,67 @@ pub async fn start(upstream: &str, faults: Faults) -> Proxy {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let upstream = upstream.trim_start_matches("http://").to_owned();
-    let faults = Arc::new(faults);
-    let (throttled, denied) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let counter = Arc::new(AtomicUsize::new(0));
-    let (t, d) = (throttled.clone(), denied.clone());
+    let state = Arc::new(State {
+        faults,
+        counter: AtomicUsize::new(0),
+        throttled: Arc::default(),
+        denied: Arc::default(),
+        reset: Arc::default(),
+        buckets: Default::default(),
+    });
+    let proxy = Proxy {
+        url,
+        throttled: state.throttled.clone(),
+        denied: state.denied.clone(),
+        reset: state.reset.clone(),
+    };
     tokio::spawn(async move {
         loop {
             let Ok((client, _)) = listener.accept().await else {
                 return;
             };
-            let (upstream, faults, counter, t, d) = (
-                upstream.clone(),
-                faults.clone(),
-                counter.clone(),
-                t.clone(),
-                d.clone(),
-            );
+            let (upstream, state) = (upstream.clone(), state.clone());
             tokio::spawn(async move {
-                let _ = handle(client, &upstream, &faults, &counter, &t, &d).await;
+                let _ = handle(client, &upstream, &state).await;
             });
         }
     });
-    Proxy {
-        url,
-        throttled,
-        denied,
+    proxy
+}
+
+/// A number in 0..100 drawn from request `n` (splitmix64): random-looking, repeatable.
+fn percentile(n: usize, salt: u64) -> u32 {
+    let mut z = (n as u64)
+        .wrapping_add(salt)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    ((z ^ (z >> 31)) % 100) as u32
+}
+
+/// Takes a token from the bucket of this caller, region and action; `false` when it is empty.
+fn take_token(buckets: &Buckets, key: String, (rate, burst): (f64, f64)) -> bool {
+    let now = std::time::Instant::now();
+    let mut map = buckets.lock().unwrap();
+    let (tokens, last) = map.entry(key).or_insert((burst, now));
+    *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(burst);
+    *last = now;
+    if *tokens >= 1.0 {
+        *tokens -= 1.0;
+        true
+    } else {
+        false
     }
 }
 
 /// One request per connection: read it, decide, answer or forward, close.
-async fn handle(
-    mut client: TcpStream,
-    upstream: &str,
-    faults: &Faults,
-    counter: &AtomicUsize,
-    throttled: &AtomicUsize,
-    denied: &AtomicUsize,
-) -> std::io::Result<()> {
+async fn handle(mut client: TcpStream, upstream: &str, state: &State) -> std::io::Result<()> {
+    let (faults, counter, throttled, denied) = (
+        &state.faults,
+        &state.counter,
+        &*state.throttled,
+        &*state.denied,
+    );
     let mut buf = Vec::new();
     let head_end = loop {
         let mut chunk = [0u8; 8192];
@@ -124,7 +174,45 @@ async fn handle(
         }
     }
     let n = counter.fetch_add(1, Ordering::SeqCst);
-    if faults.throttle_every > 0 && n % faults.throttle_every == faults.throttle_every - 1 {
+    if !faults.latency.is_zero() {
+        tokio::time::sleep(faults.latency).await;
+    }
+    if faults.reset_percent > 0 && percentile(n, 1) < faults.reset_percent {
+        // Read, then hang up without a word: the client sees the connection closed.
+        state.reset.fetch_add(1, Ordering::SeqCst);
+        return Ok(());
+    }
+    // `Credential=<key>/<date>/<region>/<service>/aws4_request`
+    let scope: Vec<&str> = head
+        .split("Credential=")
+        .nth(1)
+        .and_then(|c| c.split([',', ' ']).next())
+        .map(|c| c.split('/').collect())
+        .unwrap_or_default();
+    let region = scope.get(2).copied().unwrap_or("");
+    if is_ec2 && faults.fail_region.as_deref() == Some(region) {
+        return respond(&mut client, "503 Service Unavailable", "text/xml",
+            "<Response><Errors><Error><Code>Unavailable</Code><Message>The service is unavailable.</Message></Error></Errors><RequestID>proxy</RequestID></Response>").await;
+    }
+    let action = body
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("Action="))
+        .map(str::to_owned)
+        .or_else(|| {
+            head.lines().find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("x-amz-target:")
+                    .map(|t| t.trim().to_owned())
+            })
+        })
+        .unwrap_or_default();
+    let over_budget = faults.bucket.is_some_and(|bucket| {
+        let key = format!("{}/{region}/{action}", scope.first().copied().unwrap_or(""));
+        !take_token(&state.buckets, key, bucket)
+    });
+    let every = faults.throttle_every > 0 && n % faults.throttle_every == faults.throttle_every - 1;
+    let random = faults.throttle_percent > 0 && percentile(n, 2) < faults.throttle_percent;
+    if every || random || over_budget {
         throttled.fetch_add(1, Ordering::SeqCst);
         return if json_protocol {
             respond(
@@ -132,6 +220,16 @@ async fn handle(
                 "400 Bad Request",
                 "application/x-amz-json-1.1",
                 r#"{"__type":"TooManyRequestsException","Message":"Rate exceeded"}"#,
+            )
+            .await
+        } else if !body.contains("Action=") {
+            // REST-JSON services (RAM) name the error in a header, on a 429.
+            respond_with(
+                &mut client,
+                "429 Too Many Requests",
+                "application/json",
+                "x-amzn-ErrorType: ThrottlingException\r\n",
+                r#"{"message":"Rate exceeded"}"#,
             )
             .await
         } else if is_ec2 {
@@ -165,8 +263,19 @@ async fn respond(
     content_type: &str,
     body: &str,
 ) -> std::io::Result<()> {
+    respond_with(client, status, content_type, "", body).await
+}
+
+/// An answer with extra header lines (each ending in `\r\n`).
+async fn respond_with(
+    client: &mut TcpStream,
+    status: &str,
+    content_type: &str,
+    headers: &str,
+    body: &str,
+) -> std::io::Result<()> {
     let text = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     client.write_all(text.as_bytes()).await?;

@@ -280,3 +280,393 @@ pub async fn organization(endpoint: &str) -> Seeded {
         pcx_rejected,
     }
 }
+
+/// `n` more tenant accounts (`t1`...), each in the root, with a VPC and a role trusting the
+/// previous one: enough accounts and findings for the fault tests to have something to lose.
+pub async fn more_tenants(endpoint: &str, n: usize) -> Vec<String> {
+    let mgmt = moto::config(endpoint).await;
+    let orgs = aws_sdk_organizations::Client::new(&mgmt);
+    let mut ids: Vec<String> = Vec::new();
+    for i in 1..=n {
+        let name = format!("t{i}-prod");
+        let id = orgs
+            .create_account()
+            .account_name(&name)
+            .email(format!("{name}@example.com"))
+            .send()
+            .await
+            .unwrap()
+            .create_account_status()
+            .unwrap()
+            .account_id()
+            .unwrap()
+            .to_owned();
+        orgs.tag_resource()
+            .resource_id(&id)
+            .tags(
+                Tag::builder()
+                    .key("tenant")
+                    .value(format!("t{i}"))
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let config = moto::in_account(&mgmt, &id).await;
+        if let Some(previous) = ids.last() {
+            role(
+                &config,
+                "to-previous",
+                trust(
+                    serde_json::json!({"AWS": format!("arn:aws:iam::{previous}:root")}),
+                    None,
+                ),
+            )
+            .await;
+        }
+        role(
+            &config,
+            "own",
+            trust(serde_json::json!({"AWS": id.clone()}), None),
+        )
+        .await;
+        vpc(&config, "eu-west-1", "10.9.0.0/16").await;
+        ids.push(id);
+    }
+    ids
+}
+
+/// The network scenario of the live network test: a platform `network` account owning two
+/// transit gateways, tenants meshed on one, tenants on isolated spokes of the other (one with
+/// a static route into another tenant, one with a blackhole route), RAM shares from a tenant
+/// (to another tenant, to its own second account, outside), and an endpoint service.
+pub struct NetworkSeeded {
+    pub org_id: String,
+    pub network: String,
+    pub mesh_a: String,
+    pub mesh_b: String,
+    pub spoke_a: String,
+    pub spoke_a2: String,
+    pub spoke_b: String,
+    pub mesh_table: String,
+    pub spoke_b_table: String,
+    pub spoke_a_table: String,
+    pub hub_table: String,
+    pub share_to_spoke_b: String,
+    pub share_outside: String,
+    pub service: String,
+}
+
+pub const OUTSIDER: &str = "888800000001";
+
+impl NetworkSeeded {
+    pub fn config(&self) -> String {
+        format!(
+            "[organization]\nid = \"{}\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{}\" = \"network\"\n\n[collect]\nregions = [\"eu-west-1\"]\n",
+            self.org_id, self.network
+        )
+    }
+}
+
+async fn tagged_account(
+    orgs: &aws_sdk_organizations::Client,
+    name: &str,
+    tenant: Option<&str>,
+) -> String {
+    let id = orgs
+        .create_account()
+        .account_name(name)
+        .email(format!("{name}@example.com"))
+        .send()
+        .await
+        .unwrap()
+        .create_account_status()
+        .unwrap()
+        .account_id()
+        .unwrap()
+        .to_owned();
+    if let Some(t) = tenant {
+        orgs.tag_resource()
+            .resource_id(&id)
+            .tags(Tag::builder().key("tenant").value(t).build().unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    id
+}
+
+async fn subnet(config: &SdkConfig, vpc: &str, cidr: &str) -> String {
+    ec2(config, "eu-west-1")
+        .create_subnet()
+        .vpc_id(vpc)
+        .cidr_block(cidr)
+        .send()
+        .await
+        .unwrap()
+        .subnet()
+        .unwrap()
+        .subnet_id()
+        .unwrap()
+        .to_owned()
+}
+
+async fn attach(config: &SdkConfig, tgw: &str, vpc: &str, subnet: &str) -> String {
+    ec2(config, "eu-west-1")
+        .create_transit_gateway_vpc_attachment()
+        .transit_gateway_id(tgw)
+        .vpc_id(vpc)
+        .subnet_ids(subnet)
+        .send()
+        .await
+        .unwrap()
+        .transit_gateway_vpc_attachment()
+        .unwrap()
+        .transit_gateway_attachment_id()
+        .unwrap()
+        .to_owned()
+}
+
+async fn table(config: &SdkConfig, tgw: &str) -> String {
+    ec2(config, "eu-west-1")
+        .create_transit_gateway_route_table()
+        .transit_gateway_id(tgw)
+        .send()
+        .await
+        .unwrap()
+        .transit_gateway_route_table()
+        .unwrap()
+        .transit_gateway_route_table_id()
+        .unwrap()
+        .to_owned()
+}
+
+async fn associate(config: &SdkConfig, table: &str, attachment: &str) {
+    ec2(config, "eu-west-1")
+        .associate_transit_gateway_route_table()
+        .transit_gateway_route_table_id(table)
+        .transit_gateway_attachment_id(attachment)
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn propagate(config: &SdkConfig, table: &str, attachment: &str) {
+    ec2(config, "eu-west-1")
+        .enable_transit_gateway_route_table_propagation()
+        .transit_gateway_route_table_id(table)
+        .transit_gateway_attachment_id(attachment)
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn share(
+    config: &SdkConfig,
+    name: &str,
+    principal: &str,
+    resource: &str,
+    external: bool,
+) -> String {
+    aws_sdk_ram::Client::from_conf(
+        aws_sdk_ram::config::Builder::from(config)
+            .region(Region::new("eu-west-1"))
+            .build(),
+    )
+    .create_resource_share()
+    .name(name)
+    .principals(principal)
+    .resource_arns(resource)
+    .allow_external_principals(external)
+    .send()
+    .await
+    .unwrap()
+    .resource_share()
+    .unwrap()
+    .resource_share_arn()
+    .unwrap()
+    .to_owned()
+}
+
+/// A network load balancer (an endpoint service needs one). There is no ELBv2 client among
+/// the project's crates, so this one call is made as the query-protocol request it is; moto
+/// reads the account from the access key and does not check the signature.
+async fn network_load_balancer(config: &SdkConfig, subnet: &str) -> String {
+    use aws_credential_types::provider::ProvideCredentials;
+    let key = config
+        .credentials_provider()
+        .unwrap()
+        .provide_credentials()
+        .await
+        .unwrap()
+        .access_key_id()
+        .to_owned();
+    let out = std::process::Command::new("curl")
+        .args(["-fsS", "-X", "POST", "-H"])
+        .arg(format!(
+            "Authorization: AWS4-HMAC-SHA256 Credential={key}/20261201/eu-west-1/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=0"
+        ))
+        .args(["-H", "Content-Type: application/x-www-form-urlencoded", "--data"])
+        .arg(format!(
+            "Action=CreateLoadBalancer&Version=2015-12-01&Name=svc-nlb&Type=network&Scheme=internal&Subnets.member.1={subnet}"
+        ))
+        .arg(moto::url())
+        .output()
+        .unwrap();
+    let body = String::from_utf8(out.stdout).unwrap();
+    body.split("<LoadBalancerArn>")
+        .nth(1)
+        .and_then(|r| r.split("</LoadBalancerArn>").next())
+        .unwrap_or_else(|| panic!("no load balancer: {body}"))
+        .to_owned()
+}
+
+pub async fn network_organization(endpoint: &str) -> NetworkSeeded {
+    let mgmt = moto::config(endpoint).await;
+    let orgs = aws_sdk_organizations::Client::new(&mgmt);
+    let org_id = orgs
+        .create_organization()
+        .feature_set(OrganizationFeatureSet::All)
+        .send()
+        .await
+        .unwrap()
+        .organization()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let network = tagged_account(&orgs, "network", None).await;
+    let mesh_a = tagged_account(&orgs, "mesh-a", Some("mesha")).await;
+    let mesh_b = tagged_account(&orgs, "mesh-b", Some("meshb")).await;
+    let spoke_a = tagged_account(&orgs, "spoke-a", Some("spokea")).await;
+    let spoke_a2 = tagged_account(&orgs, "spoke-a2", Some("spokea")).await;
+    let spoke_b = tagged_account(&orgs, "spoke-b", Some("spokeb")).await;
+    let c = |id: String| {
+        let mgmt = mgmt.clone();
+        async move { moto::in_account(&mgmt, &id).await }
+    };
+    let (c_net, c_ma, c_mb, c_sa, c_sb) = (
+        c(network.clone()).await,
+        c(mesh_a.clone()).await,
+        c(mesh_b.clone()).await,
+        c(spoke_a.clone()).await,
+        c(spoke_b.clone()).await,
+    );
+    let gateway = |defaults: bool| {
+        let c_net = c_net.clone();
+        async move {
+            let value = if defaults { "enable" } else { "disable" };
+            let tgw = ec2(&c_net, "eu-west-1")
+                .create_transit_gateway()
+                .options(
+                    aws_sdk_ec2::types::TransitGatewayRequestOptions::builder()
+                        .default_route_table_association(value.into())
+                        .default_route_table_propagation(value.into())
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            let tgw = tgw.transit_gateway().unwrap();
+            (
+                tgw.transit_gateway_id().unwrap().to_owned(),
+                tgw.options()
+                    .and_then(|o| o.association_default_route_table_id())
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        }
+    };
+    // A gateway on its defaults: both tenants associated with, and propagating into, one table.
+    let (mesh, mesh_table) = gateway(true).await;
+    for (config, cidr) in [(&c_ma, "10.11.0.0/16"), (&c_mb, "10.12.0.0/16")] {
+        let v = vpc(config, "eu-west-1", cidr).await;
+        let s = subnet(config, &v, &cidr.replace("/16", "/24")).await;
+        attach(config, &mesh, &v, &s).await;
+    }
+    // The isolated design: a spoke table per tenant, a hub table for the platform.
+    let (hub, _) = gateway(false).await;
+    let net_vpc = vpc(&c_net, "eu-west-1", "10.0.0.0/16").await;
+    let net_subnet = subnet(&c_net, &net_vpc, "10.0.0.0/24").await;
+    let platform = attach(&c_net, &hub, &net_vpc, &net_subnet).await;
+    let sa_vpc = vpc(&c_sa, "eu-west-1", "10.21.0.0/16").await;
+    let sa_subnet = subnet(&c_sa, &sa_vpc, "10.21.0.0/24").await;
+    let sa = attach(&c_sa, &hub, &sa_vpc, &sa_subnet).await;
+    let sb_vpc = vpc(&c_sb, "eu-west-1", "10.22.0.0/16").await;
+    let sb_subnet = subnet(&c_sb, &sb_vpc, "10.22.0.0/24").await;
+    let sb = attach(&c_sb, &hub, &sb_vpc, &sb_subnet).await;
+    let (spoke_a_table, spoke_b_table, hub_table) = (
+        table(&c_net, &hub).await,
+        table(&c_net, &hub).await,
+        table(&c_net, &hub).await,
+    );
+    associate(&c_net, &spoke_a_table, &sa).await;
+    associate(&c_net, &spoke_b_table, &sb).await;
+    associate(&c_net, &hub_table, &platform).await;
+    propagate(&c_net, &spoke_a_table, &platform).await;
+    propagate(&c_net, &spoke_b_table, &platform).await;
+    propagate(&c_net, &hub_table, &sa).await;
+    propagate(&c_net, &hub_table, &sb).await;
+    let route = |table: String, cidr: &'static str, attachment: Option<String>| {
+        let c_net = c_net.clone();
+        async move {
+            ec2(&c_net, "eu-west-1")
+                .create_transit_gateway_route()
+                .transit_gateway_route_table_id(table)
+                .destination_cidr_block(cidr)
+                .set_transit_gateway_attachment_id(attachment.clone())
+                .blackhole(attachment.is_none())
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    // A blackhole in spoke a (clean); a static route from spoke b into spoke a (a finding).
+    route(spoke_a_table.clone(), "10.99.0.0/16", None).await;
+    route(spoke_b_table.clone(), "10.21.0.0/16", Some(sa.clone())).await;
+
+    let sa_subnet_arn = format!("arn:aws:ec2:eu-west-1:{spoke_a}:subnet/{sa_subnet}");
+    let share_to_spoke_b = share(&c_sa, "to-spoke-b", &spoke_b, &sa_subnet_arn, false).await;
+    share(&c_sa, "to-own", &spoke_a2, &sa_subnet_arn, false).await;
+    let share_outside = share(&c_sa, "to-outside", OUTSIDER, &sa_subnet_arn, true).await;
+
+    let nlb = network_load_balancer(&c_sa, &sa_subnet).await;
+    let ec2_sa = ec2(&c_sa, "eu-west-1");
+    let service = ec2_sa
+        .create_vpc_endpoint_service_configuration()
+        .network_load_balancer_arns(nlb)
+        .acceptance_required(false)
+        .send()
+        .await
+        .unwrap()
+        .service_configuration()
+        .unwrap()
+        .service_id()
+        .unwrap()
+        .to_owned();
+    ec2_sa
+        .modify_vpc_endpoint_service_permissions()
+        .service_id(&service)
+        .add_allowed_principals(format!("arn:aws:iam::{spoke_b}:root"))
+        .add_allowed_principals(format!("arn:aws:iam::{spoke_a2}:root"))
+        .send()
+        .await
+        .unwrap();
+    NetworkSeeded {
+        org_id,
+        network,
+        mesh_a,
+        mesh_b,
+        spoke_a,
+        spoke_a2,
+        spoke_b,
+        mesh_table,
+        spoke_b_table,
+        spoke_a_table,
+        hub_table,
+        share_to_spoke_b,
+        share_outside,
+        service,
+    }
+}

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, RuleDoc};
 use crate::finding::Finding;
 use crate::finding::Subject;
 use crate::inventory::PeeringConnection;
+use crate::rules::{Context, RuleDoc};
 
 /// Statuses in which a connection carries traffic or can start to at any moment.
 const LIVE: [&str; 4] = [
@@ -91,6 +91,6 @@ pub fn report(
     );
     out.push(
         Finding::new(doc, subject(cx, pcx, on_requester), message, evidence(pcx))
-            .with_counterpart(super::trust::account_counterpart(cx, there)),
+            .with_counterpart(crate::rules::trust::account_counterpart(cx, there)),
     );
 }

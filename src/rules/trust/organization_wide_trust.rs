@@ -1,8 +1,9 @@
 //! A role every account of the organization can assume: in the account-per-tenant model the
 //! organization is not a zone of trust, since every tenant is in it.
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::{Counterpart, Finding};
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Reach;
 
 pub struct OrganizationWideTrust;

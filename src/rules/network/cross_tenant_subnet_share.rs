@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use super::{Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::{Finding, Subject};
+use crate::rules::trust;
+use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct CrossTenantSubnetShare;

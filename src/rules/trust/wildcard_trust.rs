@@ -1,8 +1,9 @@
 //! A role any AWS account can assume: `"*"`, `NotPrincipal`, or a wildcard that no condition
 //! narrows to known accounts.
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::{Counterpart, Finding};
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Reach;
 
 pub struct WildcardTrust;

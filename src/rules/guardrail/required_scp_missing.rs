@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
-use super::{Context, Rule, RuleDoc, rule_doc};
 use crate::finding::{Finding, Subject};
 use crate::inventory::AccountStatus;
+use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct RequiredScpMissing;

@@ -9,11 +9,12 @@
 
 use serde_json::{Value, json};
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::Finding;
 use crate::inventory::Role;
 use crate::policy::identity::allows_assume;
 use crate::policy::{Grant, Trustee, pattern};
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct CrossTenantPath;

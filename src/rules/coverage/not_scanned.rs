@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::{Context, Rule, RuleDoc, rule_doc};
 use crate::finding::{Finding, Subject};
 use crate::inventory::{AccountInventory, AccountStatus};
+use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 
 pub struct NotScanned;
 
@@ -19,13 +19,17 @@ impl Rule for NotScanned {
     fn check_organization(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let inv = cx.inventory;
         let org = &inv.organization;
+        if let Some(error) = org.status.failure() {
+            // Not the management account's own collection, which may fail besides.
+            out.push(organization_unread(self.doc(), cx, error));
+        }
         let arn = |account: &str| {
             format!(
                 "arn:aws:organizations::{}:account/{}/{account}",
                 org.management_account_id, org.id
             )
         };
-        let mut report = |account: &str, region: Option<&str>, error: String, key: Option<&str>| {
+        let mut report = |account: &str, region: Option<&str>, error: String| {
             let place = region.map(|r| format!(" in {r}")).unwrap_or_default();
             let message = format!("account {account}{place} was not scanned: {error}");
             let subject = Subject {
@@ -35,26 +39,13 @@ impl Rule for NotScanned {
                 resource: arn(account),
                 kind_path: "collection".to_owned(),
             };
-            let finding = Finding::new(
+            out.push(Finding::new(
                 self.doc(),
                 subject,
                 message,
                 json!({"account": account, "region": region, "error": error}),
-            );
-            out.push(match key {
-                Some(key) => finding.with_key(key),
-                None => finding,
-            });
+            ));
         };
-        if let Some(error) = org.status.failure() {
-            report(
-                &org.management_account_id,
-                None,
-                format!("the organization could not be read: {error}"),
-                // Not the management account's own collection, which may fail besides.
-                Some("organization"),
-            );
-        }
         let collected: HashMap<&str, &AccountInventory> = inv
             .accounts
             .iter()
@@ -70,12 +61,11 @@ impl Rule for NotScanned {
                     &account.id,
                     None,
                     "no collection record for this account".to_owned(),
-                    None,
                 );
                 continue;
             };
             if let Some(error) = data.status.failure() {
-                report(&account.id, None, error.to_owned(), None);
+                report(&account.id, None, error.to_owned());
                 continue;
             }
             for region in &inv.regions {
@@ -84,15 +74,50 @@ impl Rule for NotScanned {
                         &account.id,
                         Some(region),
                         "no collection record for this region".to_owned(),
-                        None,
                     ),
                     Some(r) => {
                         if let Some(error) = r.status.failure() {
-                            report(&account.id, Some(region), error.to_owned(), None);
+                            report(&account.id, Some(region), error.to_owned());
                         }
                     }
                 }
             }
         }
     }
+}
+
+/// The organization could not be read (or not in time): no account list, so no account was
+/// scanned. Named by the organization when its id is known, never as an account `unknown`.
+fn organization_unread(doc: &'static RuleDoc, cx: &Context<'_>, error: &str) -> Finding {
+    let org = &cx.inventory.organization;
+    let known = org.id != "unknown" && !org.id.is_empty();
+    let (account, resource, name) = if known {
+        (
+            org.management_account_id.clone(),
+            format!(
+                "arn:aws:organizations::{}:organization/{}",
+                org.management_account_id, org.id
+            ),
+            format!("organization `{}`", org.id),
+        )
+    } else {
+        (
+            "organization".to_owned(),
+            "organization".to_owned(),
+            "the organization".to_owned(),
+        )
+    };
+    Finding::new(
+        doc,
+        Subject {
+            account,
+            region: None,
+            tenant: None,
+            resource,
+            kind_path: "organization".to_owned(),
+        },
+        format!("{name} could not be read, so none of its accounts was scanned: {error}"),
+        json!({"organization": org.id, "error": error}),
+    )
+    .with_key("organization")
 }

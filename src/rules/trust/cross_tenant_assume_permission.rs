@@ -4,10 +4,11 @@
 
 use serde_json::json;
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::Finding;
 use crate::policy::Scope;
 use crate::policy::identity::assume_targets;
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct CrossTenantAssumePermission;

@@ -3,7 +3,7 @@
 //!
 //! The check itself runs where exceptions are applied (`triage`), after every rule.
 
-use super::{Rule, RuleDoc, rule_doc};
+use crate::rules::{Rule, RuleDoc, rule_doc};
 
 pub struct UnusedException;
 

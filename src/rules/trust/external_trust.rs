@@ -1,8 +1,9 @@
 //! A role an account outside the organization can assume, unless it is an allowed third party
 //! whose trust statement carries every condition the configuration requires of it.
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::{Counterpart, Finding};
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::{Owner, Reach};
 
 pub struct ExternalTrust;

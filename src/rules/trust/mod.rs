@@ -1,11 +1,22 @@
-//! What the trust rules share: walking every grant of every role, and describing it.
+//! The trust rules: who can assume a tenant's roles (and a tenant's roles can assume), one
+//! rule a file, and what they share: walking every grant of every role, and describing it.
+
+pub mod cross_tenant_assume_permission;
+pub mod cross_tenant_path;
+pub mod cross_tenant_trust;
+pub mod external_trust;
+pub mod organization_wide_trust;
+pub mod platform_trusts_tenant;
+pub mod unreadable_policy;
+pub mod unresolved_principal;
+pub mod wildcard_trust;
 
 use serde_json::{Value, json};
 
-use super::{AccountView, Context, RuleDoc};
 use crate::finding::{Counterpart, Finding, Subject};
 use crate::inventory::{PolicyDocument, Role};
 use crate::policy::{Grant, TrustAnalysis, Trustee};
+use crate::rules::{AccountView, Context, RuleDoc};
 use crate::tenants::{Owner, Reach};
 
 /// Calls `f` for each grant of each readable trust policy in the account, with where it reaches.

@@ -1,9 +1,10 @@
 //! A trusted principal that cannot be tied to an account: a deleted principal's unique id, or
 //! a form tenantguard does not recognise. Unknown is not safe.
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::{Counterpart, Finding};
 use crate::policy::{Trustee, Unresolved};
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Reach;
 
 pub struct UnresolvedPrincipal;

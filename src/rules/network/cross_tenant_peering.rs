@@ -1,8 +1,9 @@
 //! A live VPC peering connection between a tenant and anyone else in the organization:
 //! another tenant, the platform, or an unmapped account.
 
-use super::{Context, Rule, RuleDoc, peering, rule_doc};
 use crate::finding::Finding;
+use crate::rules::network::peering;
+use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct CrossTenantPeering;

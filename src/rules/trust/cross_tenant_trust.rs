@@ -1,7 +1,8 @@
 //! A role of one tenant that a principal of another tenant can assume.
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::Finding;
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct CrossTenantTrust;

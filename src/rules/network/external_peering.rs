@@ -1,7 +1,8 @@
 //! A live VPC peering connection with an account outside the organization.
 
-use super::{Context, Rule, RuleDoc, peering, rule_doc};
 use crate::finding::Finding;
+use crate::rules::network::peering;
+use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct ExternalPeering;

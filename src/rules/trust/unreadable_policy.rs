@@ -3,8 +3,9 @@
 
 use serde_json::json;
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::Finding;
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 
 pub struct UnreadablePolicy;
 

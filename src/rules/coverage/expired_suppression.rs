@@ -3,7 +3,7 @@
 //!
 //! The check runs where suppressions are applied (`triage::gate`), after every rule.
 
-use super::{Rule, RuleDoc, rule_doc};
+use crate::rules::{Rule, RuleDoc, rule_doc};
 
 pub struct ExpiredSuppression;
 

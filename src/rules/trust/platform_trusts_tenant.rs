@@ -1,8 +1,9 @@
 //! A role in a platform account that a tenant can assume: a pivot from one tenant into the
 //! platform, and from there into every tenant.
 
-use super::{AccountView, Context, Rule, RuleDoc, rule_doc, trust};
 use crate::finding::Finding;
+use crate::rules::trust;
+use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
 use crate::tenants::Owner;
 
 pub struct PlatformTrustsTenant;
