@@ -4,9 +4,12 @@
 # second, peak memory, CPU used by tenantguard and by the emulator, and API calls per account
 # and per account-region from the emulator's request recording.
 #   bench/collect.sh 200 1000      (default: 200)
-# PROXY="--latency-ms 60" (or "--throttle-percent 20 --reset-percent 2", "--bucket 20,40")
-# puts the fault-injecting proxy between tenantguard and the emulator; CONCURRENCY sets
-# --concurrency (default 16); SHARD=1/100 scans one shard (the organization phase still reads
+# RUNS lists the scans made of each seeded organization, `;`-separated, each
+# `BINARY|CONCURRENCY|PROXY FLAGS` (default: the release build, 16, no proxy). The proxy flags
+# ("--latency-ms 60", "--throttle-percent 20 --reset-percent 2", "--bucket 20,40") put the
+# fault-injecting proxy between tenantguard and the emulator. Example:
+#   RUNS="target/release/tenantguard|16|;target/release/tenantguard|64|--latency-ms 60" bench/collect.sh 200
+# SHARD=1/100 scans one shard (the organization phase still reads
 # the whole organization: the way to count its calls at 10,000 accounts without reading them
 # all); ROLES=0 seeds accounts without roles.
 set -euo pipefail
@@ -16,9 +19,11 @@ ROLES=${ROLES:-20}
 REGIONS=${REGIONS:-eu-west-1,us-east-1}
 CONCURRENCY=${CONCURRENCY:-16}
 
-PROXY=${PROXY:-}
+RUNS=${RUNS:-target/release/tenantguard|$CONCURRENCY|}
 cargo build --release --quiet
-cargo build --release --quiet --example fault-proxy
+# The proxy waits on sockets, not the CPU: a debug build serves, and spares a release build of
+# the dev-dependencies it is compiled with.
+cargo build --quiet --example fault-proxy
 eval "$(scripts/moto start)"
 proxy_pid=""
 trap 'scripts/moto stop; [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null' EXIT
@@ -32,12 +37,16 @@ for n in "${sizes[@]}"; do
     start=$(date +%s)
     "$venv/bin/python" bench/seed.py "$TENANTGUARD_MOTO_URL" "$n" "$ROLES" "$REGIONS" "$dir/tenantguard.toml" >/dev/null
     echo "== $n accounts: seeded in $(( $(date +%s) - start )) s"
+  IFS=';' read -r -a runs <<<"$RUNS"
+  for run in "${runs[@]}"; do
+    IFS='|' read -r bin conc PROXY <<<"$run"
+    echo "-- $bin, --concurrency $conc${PROXY:+, proxy $PROXY}"
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/reset-recording" >/dev/null
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/start-recording" >/dev/null
     endpoint="$TENANTGUARD_MOTO_URL"
     if [ -n "$PROXY" ]; then
         # shellcheck disable=SC2086
-        target/release/examples/fault-proxy "$TENANTGUARD_MOTO_URL" $PROXY >"$dir/proxy.url" 2>"$dir/proxy.log" &
+        target/debug/examples/fault-proxy "$TENANTGUARD_MOTO_URL" $PROXY >"$dir/proxy.url" 2>"$dir/proxy.log" &
         proxy_pid=$!
         for _ in $(seq 1 50); do [ -s "$dir/proxy.url" ] && break; sleep 0.1; done
         endpoint=$(head -n 1 "$dir/proxy.url")
@@ -48,7 +57,7 @@ for n in "${sizes[@]}"; do
     AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
     AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
         /usr/bin/time -f "%e %U %S %M" -o "$dir/time" \
-        target/release/tenantguard -q scan --config "$dir/tenantguard.toml" --concurrency "$CONCURRENCY" \
+        "$bin" -q scan --config "$dir/tenantguard.toml" --concurrency "$conc" \
         ${SHARD:+--shard "$SHARD"} --format json --output "$dir/report.json"
     code=$?
     set -e
@@ -79,19 +88,22 @@ for line in open(rec):
         body = v.get("body") or ""
         if v.get("body_encoded"):
             body = base64.b64decode(body).decode("utf-8", "replace")
-        action = next((kv[7:] for kv in body.split("&") if kv.startswith("Action=")), "?")
         scope = h.get("authorization", "").split("Credential=")[-1].split("/")
+        action = next((kv[7:] for kv in body.split("&") if kv.startswith("Action=")), None)
+        if action is None:  # REST-JSON (RAM): the action is the path
+            action = (v.get("url") or "?").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
         calls[(scope[3] if len(scope) > 3 else "?") + ":" + action] += 1
 org = sum(c for a, c in calls.items() if a.startswith("organizations:"))
-ec2 = sum(c for a, c in calls.items() if a.startswith("ec2:"))
+ec2 = sum(c for a, c in calls.items() if a.startswith("ec2:") or a.startswith("ram:"))
 account = sum(calls.values()) - org - ec2
 r = json.load(open(report))
 not_scanned = sum(1 for f in r["findings"] if f["rule"] == "not-scanned")
 print(f"exit {code}; findings {len(r['findings'])}; complete {r['complete']}; not-scanned {not_scanned}")
 print(f"wall {wall:.1f} s; {members / wall:.1f} accounts/s; peak RSS {int(rss) / 1024:.0f} MB")
 print(f"tenantguard CPU {cpu:.1f} s ({cpu / wall:.2f} cores); moto CPU {moto_cpu:.1f} s ({moto_cpu / wall:.2f} cores)")
-print(f"calls: {sum(calls.values())} in all; organization phase {org}; per account {account / members:.2f} (sts, iam); per account-region {ec2 / (members * regions):.2f} (ec2)")
+print(f"calls: {sum(calls.values())} in all; organization phase {org}; per account {account / members:.2f} (sts, iam); per account-region {ec2 / (members * regions):.2f} (ec2, ram)")
 for a, c in sorted(calls.items()):
     print(f"  {a}: {c}")
 PY
+  done
 done

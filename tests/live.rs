@@ -83,6 +83,26 @@ fn expected(s: &seed::Seeded) -> BTreeSet<(String, String, String)> {
     .collect()
 }
 
+/// The network organization, freshly seeded and held for this test alone, with its
+/// configuration (edited by `config`) written to a file.
+async fn network_scenario(
+    config: impl FnOnce(String) -> String,
+) -> (
+    tokio::sync::MutexGuard<'static, ()>,
+    String,
+    seed::NetworkSeeded,
+    tempfile::TempDir,
+    std::path::PathBuf,
+) {
+    let turn = moto::exclusive().await;
+    let endpoint = moto::url();
+    let seeded = seed::network_organization(&endpoint).await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("tenantguard.toml");
+    std::fs::write(&path, config(seeded.config())).unwrap();
+    (turn, endpoint, seeded, dir, path)
+}
+
 /// A freshly seeded emulator, held for this test alone, and the configuration a user of that
 /// organization would write.
 struct Scenario {
@@ -353,18 +373,8 @@ async fn denied_and_throttled_accounts_are_data_not_crashes() {
 async fn the_audit_policies_are_exactly_what_a_scan_calls() {
     // The network organization owns everything a read can follow (gateways with route
     // tables, shares, an endpoint service), so every shipped action has a reason to be called.
-    let _turn = moto::exclusive().await;
-    let endpoint = moto::url();
-    let seeded = seed::network_organization(&endpoint).await;
-    let _dir = tempfile::TempDir::new().unwrap();
-    let config = _dir.path().join("tenantguard.toml");
-    std::fs::write(
-        &config,
-        seeded
-            .config()
-            .replace("[collect]\nregions = [\"eu-west-1\"]\n", ""),
-    )
-    .unwrap();
+    let (_turn, endpoint, _, _dir, config) =
+        network_scenario(|c| c.replace("[collect]\nregions = [\"eu-west-1\"]\n", "")).await;
     moto::post(&format!("{endpoint}/moto-api/recorder/reset-recording"), "");
     moto::post(&format!("{endpoint}/moto-api/recorder/start-recording"), "");
     // No region list: the all-regions path, which also calls DescribeRegions.
@@ -532,12 +542,7 @@ async fn a_region_that_keeps_failing_is_the_only_thing_not_scanned() {
 /// covered by the inventory fixtures of tests/rules.rs instead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_scan_finds_every_network_path_between_tenants() {
-    let _turn = moto::exclusive().await;
-    let endpoint = moto::url();
-    let s = seed::network_organization(&endpoint).await;
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = dir.path().join("tenantguard.toml");
-    std::fs::write(&config, s.config()).unwrap();
+    let (_turn, endpoint, s, _dir, config) = network_scenario(|c| c).await;
     let (code, report, stderr) = run(&endpoint, scan_args(&config, &[])).await;
     assert_eq!(code, 1, "{stderr}");
     let (_, v) = outcome(&report);
@@ -592,5 +597,72 @@ async fn live_scan_finds_every_network_path_between_tenants() {
             .iter()
             .any(|r| r["to"] == "spokea" && r["from"] == "spokeb"),
         "{reach:#?}"
+    );
+}
+
+/// Ctrl-C while the organization is being read: the scan stops there, says so in its
+/// report, and exits 2 (it used to leave no report and no message).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_the_organization_phase_leaves_a_report() {
+    let Scenario {
+        _turn,
+        endpoint,
+        seeded: _,
+        dir: _dir,
+        config,
+    } = scenario().await;
+    // Every answer takes a second: the organization phase is still going when Ctrl-C comes.
+    let proxy = proxy::start(
+        &endpoint,
+        proxy::Faults {
+            latency: std::time::Duration::from_secs(1),
+            ..Default::default()
+        },
+    )
+    .await;
+    let bin = assert_cmd::cargo::cargo_bin("tenantguard");
+    let url = proxy.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        let child = std::process::Command::new(bin)
+            .args(scan_args(
+                &config,
+                &["--regions", REGIONS, "--fail-on", "none"],
+            ))
+            .env("AWS_ENDPOINT_URL", &url)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (_, v) = outcome(&String::from_utf8(out.stdout).unwrap());
+    let messages: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "not-scanned")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].contains("interrupted (Ctrl-C) before the organization was read"),
+        "{messages:#?}"
     );
 }

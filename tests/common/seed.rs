@@ -288,31 +288,7 @@ pub async fn more_tenants(endpoint: &str, n: usize) -> Vec<String> {
     let orgs = aws_sdk_organizations::Client::new(&mgmt);
     let mut ids: Vec<String> = Vec::new();
     for i in 1..=n {
-        let name = format!("t{i}-prod");
-        let id = orgs
-            .create_account()
-            .account_name(&name)
-            .email(format!("{name}@example.com"))
-            .send()
-            .await
-            .unwrap()
-            .create_account_status()
-            .unwrap()
-            .account_id()
-            .unwrap()
-            .to_owned();
-        orgs.tag_resource()
-            .resource_id(&id)
-            .tags(
-                Tag::builder()
-                    .key("tenant")
-                    .value(format!("t{i}"))
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
+        let id = tagged_account(&orgs, &format!("t{i}-prod"), Some(&format!("t{i}"))).await;
         let config = moto::in_account(&mgmt, &id).await;
         if let Some(previous) = ids.last() {
             role(
