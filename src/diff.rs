@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::inventory::Inventory;
-use crate::rules::AccountView;
+use crate::rules::{AccountView, SharedAnalyses};
 use crate::tenants::TenantMap;
 
 /// Every isolation-relevant fact of an inventory, as readable lines.
@@ -32,8 +32,9 @@ fn facts(inv: &Inventory, config: &Config) -> BTreeSet<String> {
         }
     }
     for account in &inv.accounts {
-        for (role, analysis) in AccountView::new(account, &tenants).roles {
-            match analysis {
+        let shared = SharedAnalyses::none();
+        for (role, analysis) in AccountView::new(account, &tenants, &shared).roles {
+            match analysis.as_ref() {
                 Ok(analysis) => {
                     for g in &analysis.grants {
                         let who = serde_json::to_string(&g.trustee).unwrap_or_default();

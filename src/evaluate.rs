@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::inventory::{AccountStatus, Inventory};
-use crate::rules::{AccountView, Context, REGISTRY};
+use crate::rules::{AccountView, Context, REGISTRY, SharedAnalyses};
 use crate::tenants::{Owner, TenantMap};
 use crate::triage;
 
@@ -59,11 +59,12 @@ impl Evaluation {
 pub fn evaluate(inventory: &Inventory, config: &Config) -> Evaluation {
     let tenants = TenantMap::new(&inventory.organization, config);
     let cx = Context::new(inventory, &tenants, config);
+    let shared = SharedAnalyses::new(inventory);
     let mut findings: Vec<Finding> = inventory
         .accounts
         .par_iter()
         .flat_map_iter(|account| {
-            let view = AccountView::new(account, &tenants);
+            let view = AccountView::new(account, &tenants, &shared);
             let mut out = Vec::new();
             for rule in REGISTRY.iter() {
                 rule.check_account(&cx, &view, &mut out);

@@ -153,6 +153,8 @@ pub(super) fn collect_live(
 }
 
 pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
+    // Each phase's time at `-v`: where a slow scan spends it.
+    let started = std::time::Instant::now();
     let (inventory, config) = match &args.inventory {
         Some(path) => load(path, &args.config)?,
         None => {
@@ -162,7 +164,14 @@ pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
             (inventory, config)
         }
     };
+    let read = started.elapsed();
+    tracing::info!(seconds = read.as_secs_f64(), "inventory read");
     let mut evaluation = evaluate::evaluate(&inventory, &config);
+    tracing::info!(
+        seconds = (started.elapsed() - read).as_secs_f64(),
+        findings = evaluation.findings.len(),
+        "evaluated"
+    );
     let suppressions = match &args.suppressions {
         Some(path) => Some((
             crate::suppressions::SuppressionFile::load(path, &rules::ids())?,
@@ -213,6 +222,7 @@ pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
             let _ = stdout.write_all(&buffer).and_then(|()| stdout.flush());
         }
     }
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "report written");
     if !evaluation.complete() {
         eprintln!("tenantguard: {}", report::completeness(&evaluation));
     }

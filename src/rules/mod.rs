@@ -10,13 +10,13 @@
 //! and never sees command-line flags.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 
 use crate::config::Config;
 use crate::finding::Finding;
-use crate::inventory::{AccountInventory, Inventory, Role};
+use crate::inventory::{AccountInventory, Inventory, PolicyDocument, Role};
 use crate::policy::{self, PolicyError, Scope, TrustAnalysis};
 use crate::severity::Severity;
 use crate::tenants::{Owner, TenantMap};
@@ -138,14 +138,89 @@ impl<'a> Context<'a> {
 pub struct AccountView<'a> {
     pub inventory: &'a AccountInventory,
     pub owner: Owner,
-    pub roles: Vec<(&'a Role, Result<TrustAnalysis, PolicyError>)>,
+    pub roles: Vec<(&'a Role, Analysis)>,
+}
+
+/// A trust policy's analysis, shared by every role whose document is the same.
+pub type Analysis = Arc<Result<TrustAnalysis, PolicyError>>;
+
+/// Distinct trust-policy texts that repeat across the inventory, each analysed once (in
+/// parallel), keyed by partition and text. Trust policies repeat across accounts (a platform
+/// deployer's role, service trusts, a vendor's), and a document without policy variables
+/// means the same in every account of a partition: only the variables read the account.
+pub struct SharedAnalyses<'a>(HashMap<(&'a str, &'a str), Analysis>);
+
+impl<'a> SharedAnalyses<'a> {
+    pub fn new(inventory: &'a Inventory) -> SharedAnalyses<'a> {
+        use rayon::prelude::*;
+        let counts: HashMap<(&str, &str), u32> = inventory
+            .accounts
+            .par_iter()
+            .fold(HashMap::new, |mut counts, account| {
+                for role in &account.roles {
+                    if let PolicyDocument::Text(text) = &role.trust_policy
+                        && !text.contains("${")
+                    {
+                        let partition = Scope::of_arn(&role.arn, "", "", None).partition;
+                        *counts.entry((partition, text.as_str())).or_default() += 1;
+                    }
+                }
+                counts
+            })
+            .reduce(HashMap::new, |mut a, b| {
+                for (key, n) in b {
+                    *a.entry(key).or_default() += n;
+                }
+                a
+            });
+        let repeated: Vec<(&str, &str)> = counts
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(key, _)| key)
+            .collect();
+        SharedAnalyses(
+            repeated
+                .into_par_iter()
+                .map(|(partition, text)| {
+                    let scope = Scope {
+                        partition,
+                        account: "",
+                        organization_id: "",
+                        org_path: None,
+                    };
+                    let document = PolicyDocument::Text(text.to_owned());
+                    (
+                        (partition, text),
+                        Arc::new(policy::analyse(&document, &scope)),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// None: every document is analysed where it is found.
+    pub fn none() -> SharedAnalyses<'a> {
+        SharedAnalyses(HashMap::new())
+    }
+
+    fn get(&self, role: &Role) -> Option<Analysis> {
+        let PolicyDocument::Text(text) = &role.trust_policy else {
+            return None;
+        };
+        let partition = Scope::of_arn(&role.arn, "", "", None).partition;
+        self.0.get(&(partition, text.as_str())).cloned()
+    }
 }
 
 impl<'a> AccountView<'a> {
     /// The account with each role's trust policy analysed in the role's own scope: its
     /// partition, account, organization and OU path fill in policy variables and tell
     /// which account ids are the organization's.
-    pub fn new(inventory: &'a AccountInventory, tenants: &TenantMap<'_>) -> AccountView<'a> {
+    pub fn new(
+        inventory: &'a AccountInventory,
+        tenants: &TenantMap<'_>,
+        shared: &SharedAnalyses<'_>,
+    ) -> AccountView<'a> {
         let id = inventory.account_id.as_str();
         let organization = tenants.tree.organization();
         let org_path = tenants
@@ -156,8 +231,11 @@ impl<'a> AccountView<'a> {
             .roles
             .iter()
             .map(|role| {
-                let scope = Scope::of_arn(&role.arn, id, &organization.id, org_path.as_deref());
-                (role, policy::analyse(&role.trust_policy, &scope))
+                let analysis = shared.get(role).unwrap_or_else(|| {
+                    let scope = Scope::of_arn(&role.arn, id, &organization.id, org_path.as_deref());
+                    Arc::new(policy::analyse(&role.trust_policy, &scope))
+                });
+                (role, analysis)
             })
             .collect();
         AccountView {

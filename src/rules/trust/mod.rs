@@ -26,7 +26,7 @@ pub fn each_grant<'v>(
     mut f: impl FnMut(&'v Role, &'v TrustAnalysis, &'v Grant, Reach),
 ) {
     for (role, analysis) in &view.roles {
-        if let Ok(analysis) = analysis {
+        if let Ok(analysis) = analysis.as_ref() {
             for grant in &analysis.grants {
                 f(role, analysis, grant, cx.tenants.reach(&grant.trustee));
             }

@@ -16,7 +16,7 @@ impl Rule for UnreadablePolicy {
 
     fn check_account(&self, cx: &Context<'_>, view: &AccountView<'_>, out: &mut Vec<Finding>) {
         for (role, analysis) in &view.roles {
-            let Err(error) = analysis else {
+            let Err(error) = analysis.as_ref() else {
                 continue;
             };
             let message = format!(
