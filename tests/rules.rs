@@ -1008,6 +1008,21 @@ mod network_rules {
                 ),
             ],
         }];
+        // More routes than one search returns: the table was read in part, never clean.
+        let truncated = TransitGatewayRouteTable {
+            routes_truncated: true,
+            ..table("rtb-big", &["att-acme"], &[], vec![])
+        };
+        org.region(SHARED).transit_gateways[0]
+            .route_tables
+            .push(truncated);
+        assert_eq!(
+            org.findings("not-scanned"),
+            vec![(
+                format!("arn:aws:ec2:eu-west-1:{SHARED}:transit-gateway-route-table/rtb-big"),
+                None
+            )]
+        );
         let mut got = org.findings("cross-tenant-tgw-route");
         got.sort();
         let arn =

@@ -83,7 +83,54 @@ impl Rule for NotScanned {
                 }
             }
         }
+        for data in &inv.accounts {
+            for region in &data.regions {
+                out.extend(truncated_route_tables(
+                    self.doc(),
+                    cx,
+                    &data.account_id,
+                    region,
+                ));
+            }
+        }
     }
+}
+
+/// A transit-gateway route table whose static routes were read in part
+/// (`SearchTransitGatewayRoutes` returns at most 1,000 and says more are available): a path
+/// among the rest is unknown, so the table is reported not (wholly) scanned, never clean.
+fn truncated_route_tables(
+    doc: &'static RuleDoc,
+    cx: &Context<'_>,
+    account: &str,
+    region: &crate::inventory::RegionInventory,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for tgw in &region.transit_gateways {
+        for table in tgw.route_tables.iter().filter(|t| t.routes_truncated) {
+            out.push(Finding::new(
+                doc,
+                Subject {
+                    account: account.to_owned(),
+                    region: Some(region.region.clone()),
+                    tenant: cx.tenants.owner(account).tenant().map(str::to_owned),
+                    resource: format!(
+                        "arn:aws:ec2:{}:{account}:transit-gateway-route-table/{}",
+                        region.region, table.id
+                    ),
+                    kind_path: format!("ec2/transit-gateway/{}/route-table/{}", tgw.id, table.id),
+                },
+                format!(
+                    "route table `{}` of transit gateway `{}` in account {account} was read in part: it holds more routes than `SearchTransitGatewayRoutes` returns ({} read); a path among the others is unknown",
+                    table.id,
+                    tgw.id,
+                    table.routes.len()
+                ),
+                json!({"transit_gateway": tgw.id, "route_table": table.id, "routes_read": table.routes.len()}),
+            ));
+        }
+    }
+    out
 }
 
 /// The organization could not be read (or not in time): no account list, so no account was
