@@ -52,6 +52,14 @@ pub struct RawConfig {
     /// SCPs (by name or `p-...` id) that must be in effect for every tenant account.
     #[serde(default)]
     pub required_scps: Vec<String>,
+    /// Guardrails judged by effect: actions the SCPs in effect must deny to (or leave allowed
+    /// for) every tenant account. They come on top of the defaults ([`default_guardrails`]);
+    /// one with a default's name replaces it.
+    #[serde(default)]
+    pub guardrails: Vec<Guardrail>,
+    /// Whether the default guardrails of tenant isolation apply (default: yes).
+    #[serde(default = "yes")]
+    pub default_guardrails: bool,
     /// Approved design exceptions: findings they match are kept but marked and not counted.
     #[serde(default)]
     pub exceptions: Vec<Exception>,
@@ -213,6 +221,7 @@ pub struct Config {
     pub platform: BTreeMap<String, PlatformRole>,
     pub third_parties: Vec<ThirdParty>,
     pub required_scps: Vec<String>,
+    pub guardrails: Vec<Guardrail>,
     pub exceptions: Vec<Exception>,
     pub disabled: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
@@ -332,6 +341,52 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
     for (i, scp) in raw.required_scps.iter().enumerate() {
         named(format!("required_scps[{i}]"), scp)?;
     }
+    for (i, g) in raw.guardrails.iter().enumerate() {
+        named(format!("guardrails[{i}].name"), &g.name)?;
+        if raw.guardrails[..i].iter().any(|h| h.name == g.name) {
+            return Err(error(
+                format!("guardrails[{i}].name"),
+                format!("`{}` is declared twice", g.name),
+            ));
+        }
+        if g.deny.is_empty() && g.allow.is_empty() {
+            return Err(error(
+                format!("guardrails[{i}]"),
+                "must list actions in `deny` or `allow`".into(),
+            ));
+        }
+        for (field, list) in [("deny", &g.deny), ("allow", &g.allow)] {
+            for action in list {
+                let ok = action.split_once(':').is_some_and(|(service, name)| {
+                    !service.is_empty()
+                        && !name.is_empty()
+                        && !pattern::has_wildcard(action)
+                        && !action.contains(char::is_whitespace)
+                });
+                if !ok {
+                    return Err(error(
+                        format!("guardrails[{i}].{field}"),
+                        format!("`{action}` is not one action (`service:Action`, no wildcards)"),
+                    ));
+                }
+            }
+        }
+        if g.resource != "*" && !g.resource.starts_with("arn:") {
+            return Err(error(
+                format!("guardrails[{i}].resource"),
+                format!("`{}` is neither `*` nor an ARN", g.resource),
+            ));
+        }
+    }
+    let mut guardrails = Vec::new();
+    if raw.default_guardrails {
+        guardrails.extend(
+            default_guardrails(&raw.collect)
+                .into_iter()
+                .filter(|d| !raw.guardrails.iter().any(|g| g.name == d.name)),
+        );
+    }
+    guardrails.extend(raw.guardrails);
     for (i, e) in raw.exceptions.iter().enumerate() {
         rule(format!("exceptions[{i}].rule"), &e.rule)?;
         named(format!("exceptions[{i}].resource"), &e.resource)?;
@@ -375,11 +430,102 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
         platform: raw.platform.accounts,
         third_parties: raw.third_parties,
         required_scps: raw.required_scps,
+        guardrails,
         exceptions: raw.exceptions,
         disabled: raw.rules.disabled,
         severity: raw.rules.severity,
         collect: raw.collect,
     })
+}
+
+/// A guardrail declared by effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Guardrail {
+    pub name: String,
+    /// Why it matters, shown in findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Actions the SCPs in effect must deny to every principal of a tenant account.
+    #[serde(default)]
+    pub deny: Vec<String>,
+    /// Actions tenant accounts must keep: an SCP path that allows none of them is reported
+    /// (information: the guardrails block the tenant's own work).
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// The resource the actions are asked for: `*` (any resource, so a Deny must cover every
+    /// resource) or an ARN, in which `{account}` stands for the account judged.
+    #[serde(default = "any_resource")]
+    pub resource: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn any_resource() -> String {
+    "*".to_owned()
+}
+
+/// The guardrails of tenant isolation that apply when the configuration declares none: no
+/// network links a tenant can make on its own (peering, transit-gateway attachments), no
+/// sharing of its resources through RAM, no leaving the organization (and its SCPs), and no
+/// changing the audit role tenantguard reads with (a tenant could blind the scan).
+pub fn default_guardrails(collect: &CollectSection) -> Vec<Guardrail> {
+    let list = |actions: &[&str]| actions.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    let guardrail = |name: &str, description: &str, deny: &[&str], resource: String| Guardrail {
+        name: name.to_owned(),
+        description: Some(description.to_owned()),
+        deny: list(deny),
+        allow: Vec::new(),
+        resource,
+    };
+    vec![
+        guardrail(
+            "no-network-links",
+            "a tenant account must not link its networks to another account's on its own",
+            &[
+                "ec2:CreateVpcPeeringConnection",
+                "ec2:AcceptVpcPeeringConnection",
+                "ec2:CreateTransitGatewayVpcAttachment",
+                "ec2:AcceptTransitGatewayVpcAttachment",
+            ],
+            any_resource(),
+        ),
+        guardrail(
+            "no-resource-sharing",
+            "a tenant account must not share its resources, or accept shares, through AWS RAM",
+            &[
+                "ram:CreateResourceShare",
+                "ram:AssociateResourceShare",
+                "ram:AcceptResourceShareInvitation",
+            ],
+            any_resource(),
+        ),
+        guardrail(
+            "stay-in-organization",
+            "a tenant account must not leave the organization and its guardrails",
+            &["organizations:LeaveOrganization"],
+            any_resource(),
+        ),
+        guardrail(
+            "protect-audit-role",
+            "a tenant account must not change or delete the role tenantguard reads it with",
+            &[
+                "iam:DeleteRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:PutRolePermissionsBoundary",
+            ],
+            format!(
+                "arn:aws:iam::{{account}}:role{}{}",
+                collect.role_path, collect.role_name
+            ),
+        ),
+    ]
 }
 
 /// The rule that reports unread accounts: no configuration may hide it.

@@ -75,6 +75,7 @@ pub fn evaluate(inventory: &Inventory, config: &Config) -> Evaluation {
     for rule in REGISTRY.iter() {
         rule.check_organization(&cx, &mut findings);
     }
+    crate::rules::guardrail::rcp::mark_blocked(&cx, &mut findings);
     let findings = triage::triage(merge_duplicates(findings), config);
     let coverage = coverage(inventory, &tenants, &findings);
     Evaluation {

@@ -80,10 +80,29 @@ pub struct Finding {
     /// Against the baseline, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<crate::baseline::BaselineState>,
+    /// The resource control policy that certainly denies the access this finding grants: the
+    /// policy is still wrong, but the path is closed at the organization level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<BlockedBy>,
+    /// The actions the counterpart is granted on the resource (for RCP judgement).
+    #[serde(skip)]
+    pub(crate) actions: Vec<String>,
     /// What tells apart findings of one rule on one resource and counterpart that are
     /// separate flaws (two missing guardrails on one account): part of the fingerprint.
     #[serde(skip)]
     key: Option<String>,
+}
+
+/// The RCP statement that closes a finding's path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockedBy {
+    pub policy: String,
+    pub policy_id: String,
+    /// The root, OU or account it is attached to.
+    pub target: String,
+    pub statement: Value,
+    /// The severity the finding had before it was found blocked.
+    pub open_severity: Severity,
 }
 
 /// The suppression that silenced a finding.
@@ -115,6 +134,8 @@ impl Finding {
             exception: None,
             suppression: None,
             baseline_state: None,
+            blocked_by: None,
+            actions: Vec::new(),
             key: None,
         };
         finding.fingerprint = finding.compute_fingerprint();
@@ -124,6 +145,16 @@ impl Finding {
     pub fn with_counterpart(mut self, counterpart: Counterpart) -> Finding {
         self.counterpart = Some(counterpart);
         self.fingerprint = self.compute_fingerprint();
+        self
+    }
+
+    /// The actions the counterpart is granted on the resource: an RCP that certainly denies
+    /// all of them to the counterpart closes the path.
+    pub fn with_actions<S: Into<String>>(
+        mut self,
+        actions: impl IntoIterator<Item = S>,
+    ) -> Finding {
+        self.actions = actions.into_iter().map(Into::into).collect();
         self
     }
 

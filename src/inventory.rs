@@ -14,8 +14,17 @@ use serde::{Deserialize, Serialize};
 /// The inventory format this build reads and writes. Bump on any incompatible change.
 /// Version 2 added transit gateways (with route tables), RAM shares, endpoint services and
 /// security-group references to each region: a version 1 inventory never read them, so it
-/// cannot prove their absence and is refused (collect again).
-pub const FORMAT_VERSION: u32 = 2;
+/// cannot prove their absence and is refused (collect again). Version 3 added each root's
+/// enabled policy types and resource control policies (RCPs) beside the SCPs; a version 2
+/// inventory still loads: it knows nothing of RCPs, so no finding is marked blocked by one.
+pub const FORMAT_VERSION: u32 = 3;
+
+/// The oldest format this build still reads.
+pub const OLDEST_READABLE: u32 = 2;
+
+fn readable(version: u64) -> bool {
+    (u64::from(OLDEST_READABLE)..=u64::from(FORMAT_VERSION)).contains(&version)
+}
 
 /// Why an inventory file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +37,7 @@ pub enum InventoryError {
     #[error("invalid inventory `{path}`: {message}")]
     Parse { path: String, message: String },
     #[error(
-        "inventory `{path}` has format_version {found}, this build reads format_version {FORMAT_VERSION}: collect it again with this build"
+        "inventory `{path}` has format_version {found}, this build reads format_version {OLDEST_READABLE} to {FORMAT_VERSION}: collect it again with this build"
     )]
     Version { path: String, found: u64 },
 }
@@ -81,6 +90,45 @@ pub struct Root {
     pub id: String,
     #[serde(default)]
     pub name: String,
+    /// The policy types enabled in the organization (`SERVICE_CONTROL_POLICY`,
+    /// `RESOURCE_CONTROL_POLICY`, ...), as `ListRoots` gives them. `None` when not read
+    /// (inventories before format 3): SCPs are then taken as enabled, RCPs as unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_types: Option<Vec<String>>,
+}
+
+impl Root {
+    /// Whether policies of `kind` take effect in the organization.
+    pub fn enables(&self, kind: PolicyKind) -> bool {
+        match &self.policy_types {
+            Some(types) => types.iter().any(|t| t == kind.as_str()),
+            None => kind == PolicyKind::ServiceControlPolicy,
+        }
+    }
+}
+
+/// The kinds of organization policy tenantguard reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PolicyKind {
+    /// Maximum permissions of the principals in an account.
+    #[default]
+    ServiceControlPolicy,
+    /// Maximum permissions on the resources in an account, for any caller.
+    ResourceControlPolicy,
+}
+
+impl PolicyKind {
+    fn is_scp(&self) -> bool {
+        *self == PolicyKind::ServiceControlPolicy
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::ServiceControlPolicy => "SERVICE_CONTROL_POLICY",
+            PolicyKind::ResourceControlPolicy => "RESOURCE_CONTROL_POLICY",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -114,13 +162,16 @@ pub enum AccountStatus {
     PendingClosure,
 }
 
-/// A service control policy and where it is attached.
+/// A service or resource control policy and where it is attached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceControlPolicy {
     /// `p-...`
     pub id: String,
     pub name: String,
+    /// SCP unless said otherwise (inventories before format 3 hold only SCPs).
+    #[serde(default, rename = "type", skip_serializing_if = "PolicyKind::is_scp")]
+    pub kind: PolicyKind,
     #[serde(default)]
     pub aws_managed: bool,
     pub document: PolicyDocument,
@@ -512,16 +563,14 @@ impl Inventory {
                 path: shown.to_owned(),
                 message: "missing field `format_version`".to_owned(),
             }),
-            Some(v) if v.as_u64() != Some(u64::from(FORMAT_VERSION)) => {
-                Some(InventoryError::Version {
-                    path: shown.to_owned(),
-                    found: v.as_u64().unwrap_or(0),
-                })
-            }
+            Some(v) if !v.as_u64().is_some_and(readable) => Some(InventoryError::Version {
+                path: shown.to_owned(),
+                found: v.as_u64().unwrap_or(0),
+            }),
             Some(_) => None,
         };
         match serde_json::from_str::<Inventory>(text) {
-            Ok(inventory) if inventory.format_version == FORMAT_VERSION => Ok(inventory),
+            Ok(inventory) if readable(u64::from(inventory.format_version)) => Ok(inventory),
             Ok(inventory) => Err(InventoryError::Version {
                 path: shown.to_owned(),
                 found: u64::from(inventory.format_version),

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing, not a breach (a guardrail that blocks a tenant's own work). Below the
+    /// default `--fail-on low`, so it never fails a gate unless asked to.
+    Info,
     Low,
     Medium,
     High,
@@ -15,15 +18,17 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [
+    pub const ALL: [Severity; 5] = [
         Severity::Critical,
         Severity::High,
         Severity::Medium,
         Severity::Low,
+        Severity::Info,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Info => "info",
             Severity::Low => "low",
             Severity::Medium => "medium",
             Severity::High => "high",
@@ -35,6 +40,7 @@ impl Severity {
     /// 4.0-6.9 medium, below 4.0 low.
     pub fn security_severity(self) -> &'static str {
         match self {
+            Severity::Info => "0.0",
             Severity::Low => "3.0",
             Severity::Medium => "5.5",
             Severity::High => "8.0",
@@ -56,7 +62,7 @@ impl std::str::FromStr for Severity {
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                format!("unknown severity `{s}` (expected critical, high, medium or low)")
+                format!("unknown severity `{s}` (expected critical, high, medium, low or info)")
             })
     }
 }

@@ -147,7 +147,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             id: "o-synthetic1".into(),
             management_account_id: MANAGEMENT.into(),
             status: CollectionStatus::Collected,
-            roots: vec![Root { id: "r-root".into(), name: "Root".into() }],
+            roots: vec![Root { id: "r-root".into(), name: "Root".into(), policy_types: Some(vec!["SERVICE_CONTROL_POLICY".into()]) }],
             organizational_units: vec![
                 OrganizationalUnit { id: "ou-platform".into(), name: "Platform".into(), parent_id: "r-root".into() },
                 OrganizationalUnit { id: "ou-tenants".into(), name: "Tenants".into(), parent_id: "r-root".into() },
@@ -156,6 +156,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             policies: vec![ServiceControlPolicy {
                 id: "p-guardrail".into(),
                 name: "TenantGuardrails".into(),
+                kind: PolicyKind::ServiceControlPolicy,
                 aws_managed: false,
                 document: PolicyDocument::Text(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#.into()),
                 targets: vec!["ou-tenants".into()],

@@ -174,7 +174,7 @@ fn wrong_format_version() {
         .arg(common::fixture("demo/tenantguard.toml"));
     assert_input_error(
         &mut cmd,
-        "has format_version 7, this build reads format_version 2",
+        "has format_version 7, this build reads format_version 2 to 3",
     );
     // A version 1 inventory never read transit gateways, shares, endpoint services or
     // security groups: it cannot prove them absent, so it is refused with the way out.
@@ -190,7 +190,48 @@ fn wrong_format_version() {
         .arg(common::fixture("demo/tenantguard.toml"));
     assert_input_error(
         &mut cmd,
-        "has format_version 1, this build reads format_version 2: collect it again",
+        "has format_version 1, this build reads format_version 2 to 3: collect it again",
+    );
+}
+
+/// A format 2 inventory (before RCPs and policy types were read) still loads: it knows no
+/// RCP, so nothing is marked blocked, and its SCPs are judged as enabled.
+#[test]
+fn a_format_2_inventory_still_loads_without_rcps() {
+    let dir = TempDir::new().unwrap();
+    let inv = file(
+        &dir,
+        "v2.json",
+        &demo_json(|v| {
+            v["format_version"] = 2.into();
+            v["organization"]["roots"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("policy_types");
+            v["organization"]["policies"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|p| p.get("type").is_none());
+        }),
+    );
+    let out = tenantguard()
+        .args(["scan", "--format", "json", "--inventory"])
+        .arg(&inv)
+        .arg("--config")
+        .arg(common::fixture("demo/tenantguard.toml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f.get("blocked_by").is_none()));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "guardrail-not-enforced"),
+        "SCPs are still judged"
     );
 }
 

@@ -236,6 +236,15 @@ fn demo_findings_are_exactly_the_planted_ones() {
             false,
         ),
         ("required-scp-missing", account("260000000001"), "", false),
+        ("required-scp-weakened", account("270000000001"), "", false),
+        ("guardrail-not-enforced", account("260000000001"), "", false),
+        ("guardrail-not-enforced", account("270000000001"), "", false),
+        (
+            "guardrail-blocks-action",
+            account("280000000001"),
+            "",
+            false,
+        ),
         ("unmapped-account", account("290000000001"), "", false),
         ("not-scanned", account("100000000004"), "", false),
         ("not-scanned", account("290000000001"), "", false),
@@ -256,6 +265,91 @@ fn demo_findings_are_exactly_the_planted_ones() {
         missing.is_empty() && extra.is_empty(),
         "missing: {missing:#?}\nunexpected: {extra:#?}"
     );
+}
+
+/// Guardrails by effect: stark sits outside the tenants' OU (its migration OU's Deny exempts
+/// every role), wayne's leave-organization Deny exempts every role of wayne's account, wonka's
+/// allow-list leaves out Lambda; the other tenants' guardrails hold (acme's, globex's and the
+/// rest's network Deny exempts one named pipeline role: denied except that role).
+#[test]
+fn demo_guardrails_are_judged_by_effect() {
+    let evaluation = common::demo();
+    let guardrails: BTreeSet<(String, String, String)> = evaluation
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("guardrail-") || f.rule == "required-scp-weakened")
+        .map(|f| {
+            let name = f.evidence[0]
+                .get("guardrail")
+                .or(f.evidence[0].get("required_scp"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            (f.rule.clone(), f.account.clone(), name)
+        })
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        ("guardrail-not-enforced", "260000000001", "no-network-links"),
+        (
+            "guardrail-not-enforced",
+            "260000000001",
+            "no-resource-sharing",
+        ),
+        (
+            "guardrail-not-enforced",
+            "260000000001",
+            "protect-audit-role",
+        ),
+        (
+            "guardrail-not-enforced",
+            "270000000001",
+            "stay-in-organization",
+        ),
+        (
+            "required-scp-weakened",
+            "270000000001",
+            "DenyLeaveOrganization",
+        ),
+        (
+            "guardrail-blocks-action",
+            "280000000001",
+            "tenant-workloads",
+        ),
+    ]
+    .into_iter()
+    .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()))
+    .collect();
+    assert_eq!(guardrails, want);
+    let stark = evaluation
+        .findings
+        .iter()
+        .find(|f| f.rule == "guardrail-not-enforced" && f.message.contains("no-network-links"))
+        .unwrap();
+    assert!(
+        stark.message.contains("MigrationIsolation") && stark.message.contains("role/*"),
+        "the broad exemption is the evidence: {}",
+        stark.message
+    );
+    // RCPs: the enterprise OU's perimeter closes the two cross-tenant trusts into acme's
+    // accounts; the vendor it admits stays open, and so does every path into other OUs.
+    let blocked: BTreeSet<(String, String)> = evaluation
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let by = f.blocked_by.as_ref()?;
+            assert_eq!(f.severity, tenantguard::severity::Severity::Low);
+            assert_eq!(by.open_severity, tenantguard::severity::Severity::Critical);
+            Some((f.resource.clone(), by.policy.clone()))
+        })
+        .collect();
+    let want: BTreeSet<(String, String)> = [
+        "arn:aws:iam::210000000001:role/acme-reporting",
+        "arn:aws:iam::210000000002:role/staging-partner",
+    ]
+    .into_iter()
+    .map(|r| (r.to_owned(), "EnterpriseTenantPerimeter".to_owned()))
+    .collect();
+    assert_eq!(blocked, want);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The organization-wide reads, made once: the tree, the accounts (with their tags when the
-//! configuration maps tenants by tag), and every SCP with its document and targets.
+//! configuration maps tenants by tag), and every SCP (and RCP, where the organization enables
+//! them) with its document and targets.
 //!
 //! Organizations' limits are organization-wide and low, so the calls are few and bounded:
 //! one `ListOrganizationalUnitsForParent` and one `ListAccountsForParent` per OU (a level of
@@ -12,14 +13,14 @@ use std::future::Future;
 use std::sync::Arc;
 
 use aws_sdk_organizations::Client;
-use aws_sdk_organizations::types::{AccountStatus as SdkStatus, PolicyType};
+use aws_sdk_organizations::types::{AccountStatus as SdkStatus, PolicyType, PolicyTypeStatus};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::session::{Session, sdk_error};
 use crate::inventory::{
     Account, AccountStatus, CollectionStatus, Organization, OrganizationalUnit, PolicyDocument,
-    Root, ServiceControlPolicy,
+    PolicyKind, Root, ServiceControlPolicy,
 };
 
 /// How the organization phase reads.
@@ -47,9 +48,17 @@ pub async fn read(session: &Session, reads: Reads) -> Result<Organization, Strin
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| sdk_error("ListRoots", &e))?;
         for r in page.roots() {
+            let mut types: Vec<String> = r
+                .policy_types()
+                .iter()
+                .filter(|t| t.status() == Some(&PolicyTypeStatus::Enabled))
+                .filter_map(|t| t.r#type().map(|t| t.as_str().to_owned()))
+                .collect();
+            types.sort();
             roots.push(Root {
                 id: r.id().unwrap_or_default().to_owned(),
                 name: r.name().unwrap_or_default().to_owned(),
+                policy_types: Some(types),
             });
         }
     }
@@ -82,7 +91,15 @@ pub async fn read(session: &Session, reads: Reads) -> Result<Organization, Strin
             account.tags = tags?;
         }
     }
-    let policies = read_policies(&client, &limit).await?;
+    // RCPs are read exactly as SCPs are, and only where the organization enables them (a
+    // `ListPolicies` for a disabled type fails, and there is nothing to read).
+    let mut policies = read_policies(&client, &limit, PolicyKind::ServiceControlPolicy).await?;
+    if roots
+        .iter()
+        .any(|r| r.enables(PolicyKind::ResourceControlPolicy))
+    {
+        policies.extend(read_policies(&client, &limit, PolicyKind::ResourceControlPolicy).await?);
+    }
     organizational_units.sort_by(|a, b| a.id.cmp(&b.id));
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(Organization {
@@ -195,20 +212,25 @@ async fn account_tags(client: &Client, id: String) -> Result<BTreeMap<String, St
 async fn read_policies(
     client: &Client,
     limit: &Arc<Semaphore>,
+    kind: PolicyKind,
 ) -> Result<Vec<ServiceControlPolicy>, String> {
+    let filter = match kind {
+        PolicyKind::ServiceControlPolicy => PolicyType::ServiceControlPolicy,
+        PolicyKind::ResourceControlPolicy => PolicyType::ResourceControlPolicy,
+    };
     let mut summaries = Vec::new();
     let mut pages = client
         .list_policies()
-        .filter(PolicyType::ServiceControlPolicy)
+        .filter(filter)
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| sdk_error("ListPolicies", &e))?;
+        let page = page.map_err(|e| sdk_error(&format!("ListPolicies {}", kind.as_str()), &e))?;
         summaries.extend(page.policies().iter().cloned());
     }
     let read = bounded(limit, summaries, |summary| {
         let client = client.clone();
-        async move { read_policy(&client, summary).await }
+        async move { read_policy(&client, summary, kind).await }
     })
     .await?;
     let mut policies = read.into_iter().collect::<Result<Vec<_>, _>>()?;
@@ -219,6 +241,7 @@ async fn read_policies(
 async fn read_policy(
     client: &Client,
     summary: aws_sdk_organizations::types::PolicySummary,
+    kind: PolicyKind,
 ) -> Result<ServiceControlPolicy, String> {
     let id = summary.id().unwrap_or_default().to_owned();
     let described = client
@@ -250,6 +273,7 @@ async fn read_policy(
     Ok(ServiceControlPolicy {
         id,
         name: summary.name().unwrap_or_default().to_owned(),
+        kind,
         aws_managed: summary.aws_managed(),
         document: PolicyDocument::Text(content),
         targets,

@@ -21,13 +21,13 @@ enum Comparison {
 }
 
 /// The operator with its `ForAnyValue:` / `ForAllValues:` prefix and `IfExists` suffix split off.
-struct Operator<'a> {
-    base: &'a str,
-    for_all_values: bool,
-    if_exists: bool,
+pub(super) struct Operator<'a> {
+    pub base: &'a str,
+    pub for_all_values: bool,
+    pub if_exists: bool,
 }
 
-fn split_operator(operator: &str) -> Operator<'_> {
+pub(super) fn split_operator(operator: &str) -> Operator<'_> {
     let (for_all_values, rest) = if let Some(rest) = strip_prefix_ci(operator, "ForAllValues:") {
         (true, rest)
     } else if let Some(rest) = strip_prefix_ci(operator, "ForAnyValue:") {

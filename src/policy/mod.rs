@@ -4,10 +4,12 @@
 //! [`Trustee`]s. Whether a trustee is another tenant is decided in `tenants` and the rules.
 
 pub mod condition;
+pub mod control;
 pub mod document;
 pub mod identity;
 pub mod pattern;
 pub mod principal;
+pub mod request;
 pub mod trust;
 pub mod variables;
 

@@ -120,7 +120,7 @@ impl Emitter for Markdown {
                     .map(|r| format!("`{r}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                p.findings
+                p.count()
             )?;
         }
         Ok(())

@@ -120,13 +120,27 @@ pub struct Reachability {
     /// The rules whose findings make the path (trust, peering, transit-gateway route, ...).
     pub through: Vec<String>,
     pub findings: usize,
+    /// How many of them an RCP closes (`blocked_by`): when all are, the pair is closed by
+    /// policy, not open.
+    pub blocked: usize,
+}
+
+impl Reachability {
+    /// `3`, or `3 (1 blocked by RCP)`.
+    pub fn count(&self) -> String {
+        if self.blocked == 0 {
+            self.findings.to_string()
+        } else {
+            format!("{} ({} blocked by RCP)", self.findings, self.blocked)
+        }
+    }
 }
 
 /// Which tenant reaches which, and through what: every active finding whose resource belongs
 /// to one tenant and whose counterpart belongs to another, grouped by the pair. A reviewer
 /// sees the network (and trust) picture at a glance.
 pub fn reachability(evaluation: &Evaluation) -> Vec<Reachability> {
-    let mut pairs: BTreeMap<(&str, &str), (std::collections::BTreeSet<&str>, usize)> =
+    let mut pairs: BTreeMap<(&str, &str), (std::collections::BTreeSet<&str>, usize, usize)> =
         BTreeMap::new();
     for f in active(evaluation) {
         let (Some(to), Some(from)) = (
@@ -149,14 +163,16 @@ pub fn reachability(evaluation: &Evaluation) -> Vec<Reachability> {
         let entry = pairs.entry((to, from)).or_default();
         entry.0.insert(&f.rule);
         entry.1 += 1;
+        entry.2 += usize::from(f.blocked_by.is_some());
     }
     pairs
         .into_iter()
-        .map(|((to, from), (rules, findings))| Reachability {
+        .map(|((to, from), (rules, findings, blocked))| Reachability {
             to: to.to_owned(),
             from: from.to_owned(),
             through: rules.into_iter().map(str::to_owned).collect(),
             findings,
+            blocked,
         })
         .collect()
 }

@@ -44,7 +44,7 @@ fn level(severity: Severity) -> sarif::ResultLevel {
     match severity {
         Severity::Critical | Severity::High => sarif::ResultLevel::Error,
         Severity::Medium => sarif::ResultLevel::Warning,
-        Severity::Low => sarif::ResultLevel::Note,
+        Severity::Low | Severity::Info => sarif::ResultLevel::Note,
     }
 }
 

@@ -30,6 +30,7 @@ impl Table {
             Severity::High => Color::Magenta,
             Severity::Medium => Color::Yellow,
             Severity::Low => Color::Cyan,
+            Severity::Info => Color::Grey,
         })
     }
 
@@ -150,7 +151,7 @@ impl Emitter for Table {
                 Cell::new(&p.to),
                 Cell::new(&p.from),
                 Cell::new(p.through.join(", ")),
-                Cell::new(p.findings),
+                Cell::new(p.count()),
             ]);
         }
         writeln!(out, "reachability between tenants:\n{reach}")

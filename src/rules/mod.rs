@@ -116,6 +116,8 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The collected accounts by id, for rules that follow a path into another account.
     pub accounts: HashMap<&'a str, &'a AccountInventory>,
+    /// The organization's SCPs and RCPs, parsed once.
+    pub controls: guardrail::Controls<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -130,6 +132,7 @@ impl<'a> Context<'a> {
             tenants,
             config,
             accounts,
+            controls: guardrail::Controls::new(&inventory.organization),
         }
     }
 }
@@ -288,6 +291,9 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
         Box::new(cross_tenant_privatelink::CrossTenantPrivateLink),
         Box::new(cross_tenant_sg_reference::CrossTenantSgReference),
         Box::new(required_scp_missing::RequiredScpMissing),
+        Box::new(required_scp_weakened::RequiredScpWeakened),
+        Box::new(not_enforced::GuardrailNotEnforced),
+        Box::new(blocks_action::GuardrailBlocksAction),
         Box::new(unmapped_account::UnmappedAccount),
         Box::new(not_scanned::NotScanned),
         Box::new(UnusedException),
@@ -337,6 +343,9 @@ mod tests {
                 "cross-tenant-privatelink",
                 "cross-tenant-sg-reference",
                 "required-scp-missing",
+                "required-scp-weakened",
+                "guardrail-not-enforced",
+                "guardrail-blocks-action",
                 "unmapped-account",
                 "not-scanned",
                 "unused-exception",

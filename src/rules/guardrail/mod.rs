@@ -1,4 +1,220 @@
-//! The guardrail rules: the organization's own controls (SCPs) a tenant account must have in
-//! effect.
+//! The guardrail rules: the organization's own controls (SCPs and RCPs), judged by what they
+//! do for each tenant account, and the RCPs that close paths other rules find.
+//!
+//! Every policy is parsed once per evaluation ([`Controls`]); each question is then a pure
+//! call of the policy engine's [`control::judge`] over the levels from the root to the
+//! account.
 
+pub mod blocks_action;
+pub mod not_enforced;
+pub mod rcp;
 pub mod required_scp_missing;
+pub mod required_scp_weakened;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::config::Guardrail;
+use crate::inventory::{Organization, PolicyKind, ServiceControlPolicy};
+use crate::policy::control::{self, Attached, Level, Question, Verdict};
+use crate::policy::document::{self, Statement};
+use crate::policy::request::{Known, Request};
+use crate::policy::{PolicyError, Scope};
+use crate::rules::Context;
+
+/// The organization's SCPs and RCPs, parsed, by where they are attached.
+pub struct Controls<'a> {
+    parsed: Vec<(
+        &'a ServiceControlPolicy,
+        Result<Vec<Statement>, PolicyError>,
+    )>,
+    /// (kind, target) to indexes into `parsed`.
+    attached: HashMap<(PolicyKind, &'a str), Vec<usize>>,
+}
+
+impl<'a> Controls<'a> {
+    pub fn new(org: &'a Organization) -> Controls<'a> {
+        let parsed: Vec<_> = org
+            .policies
+            .iter()
+            .map(|p| (p, document::parse(&p.document)))
+            .collect();
+        let mut attached: HashMap<(PolicyKind, &str), Vec<usize>> = HashMap::new();
+        for (i, (p, _)) in parsed.iter().enumerate() {
+            for t in &p.targets {
+                attached.entry((p.kind, t.as_str())).or_default().push(i);
+            }
+        }
+        Controls { parsed, attached }
+    }
+
+    /// The levels from the root down to `account`, with the policies of `kind` on each.
+    pub fn levels(&self, path: &[&'a str], kind: PolicyKind) -> Vec<Level<'_>> {
+        path.iter()
+            .map(|target| Level {
+                target,
+                policies: self
+                    .attached
+                    .get(&(kind, *target))
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| {
+                        let (p, statements) = &self.parsed[i];
+                        Attached {
+                            id: &p.id,
+                            name: &p.name,
+                            statements,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    pub fn parsed(&self, id: &str) -> Option<&Result<Vec<Statement>, PolicyError>> {
+        self.parsed.iter().find(|(p, _)| p.id == id).map(|(_, s)| s)
+    }
+}
+
+/// The root, each OU, then the account: where SCPs and RCPs attach on its path.
+pub fn path<'a>(cx: &Context<'a>, account: &'a str) -> Vec<&'a str> {
+    let mut path = cx.tenants.tree.ancestors(account);
+    path.push(account);
+    path
+}
+
+/// The requests of "some principal of `account`": its account, organization and OU path are
+/// known; its name, tags and the rest of the request are not.
+pub fn principal_of(cx: &Context<'_>, account: &str) -> Request {
+    let org = &cx.inventory.organization;
+    let member = cx.tenants.tree.is_member(account);
+    let request = Request::default()
+        .value("aws:PrincipalAccount", account)
+        .with(
+            "aws:PrincipalArn",
+            Known::ArnInAccount {
+                partition: "aws".into(),
+                account: account.into(),
+            },
+        )
+        .value("aws:PrincipalIsAWSService", "false")
+        .with("aws:PrincipalServiceName", Known::Absent);
+    if member {
+        request
+            .value("aws:PrincipalOrgID", &org.id)
+            .value("aws:PrincipalOrgPaths", &cx.tenants.tree.org_path(account))
+    } else {
+        request
+            .with(
+                "aws:PrincipalOrgID",
+                Known::OutsideOrganization { id: org.id.clone() },
+            )
+            .with(
+                "aws:PrincipalOrgPaths",
+                Known::OutsideOrganization { id: org.id.clone() },
+            )
+    }
+}
+
+/// The same requests, made on a resource of `resource_account`.
+pub fn on_resource_of(cx: &Context<'_>, request: Request, resource_account: &str) -> Request {
+    request
+        .value("aws:ResourceAccount", resource_account)
+        .value("aws:ResourceOrgID", &cx.inventory.organization.id)
+        .value(
+            "aws:ResourceOrgPaths",
+            &cx.tenants.tree.org_path(resource_account),
+        )
+}
+
+/// What one guardrail's actions get for one account.
+#[derive(Debug, Clone, Serialize)]
+pub struct Judged {
+    pub action: String,
+    pub resource: String,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+/// Judges every action of `guardrail` (its `deny` list, then its `allow` list) for the
+/// principals of `account`. `None` when SCPs are not enabled in the organization: then
+/// nothing is denied by them.
+pub fn judge_guardrail(
+    cx: &Context<'_>,
+    controls: &Controls<'_>,
+    account: &str,
+    guardrail: &Guardrail,
+) -> (Vec<Judged>, Vec<Judged>) {
+    let path = path(cx, account);
+    let levels = controls.levels(&path, PolicyKind::ServiceControlPolicy);
+    let request = on_resource_of(cx, principal_of(cx, account), account);
+    let org_path = cx.tenants.tree.org_path(account);
+    let scope = Scope {
+        partition: "aws",
+        account,
+        organization_id: &cx.inventory.organization.id,
+        org_path: Some(&org_path),
+    };
+    let resource = guardrail.resource.replace("{account}", account);
+    let enabled = scps_enabled(cx.inventory.organization.roots.as_slice());
+    let judge = |action: &String| Judged {
+        action: action.clone(),
+        resource: resource.clone(),
+        verdict: if enabled {
+            control::judge(
+                &levels,
+                &Question {
+                    action,
+                    resource: &resource,
+                    request: &request,
+                    scope: &scope,
+                },
+            )
+        } else {
+            Verdict::NotDenied {
+                partial: Vec::new(),
+                unreadable: Vec::new(),
+            }
+        },
+    };
+    (
+        guardrail.deny.iter().map(judge).collect(),
+        guardrail.allow.iter().map(judge).collect(),
+    )
+}
+
+fn scps_enabled(roots: &[crate::inventory::Root]) -> bool {
+    roots
+        .iter()
+        .all(|r| r.enables(PolicyKind::ServiceControlPolicy))
+}
+
+/// The SCPs on an account's path, for evidence: name, id and where attached.
+pub fn scps_on_path(controls: &Controls<'_>, path: &[&str]) -> Vec<Value> {
+    controls
+        .levels(path, PolicyKind::ServiceControlPolicy)
+        .iter()
+        .flat_map(|l| {
+            l.policies
+                .iter()
+                .map(move |p| json!({"policy": p.name, "id": p.id, "target": l.target}))
+        })
+        .collect()
+}
+
+/// The tenant accounts guardrails are judged for: active, of a tenant, not the management
+/// account (SCPs never apply to it).
+pub fn tenant_accounts<'a>(cx: &Context<'a>) -> Vec<(&'a str, String)> {
+    let org = &cx.inventory.organization;
+    org.accounts
+        .iter()
+        .filter(|a| a.status == crate::inventory::AccountStatus::Active)
+        .filter(|a| a.id != org.management_account_id)
+        .filter_map(|a| match cx.tenants.owner(&a.id) {
+            crate::tenants::Owner::Tenant(t) => Some((a.id.as_str(), t)),
+            _ => None,
+        })
+        .collect()
+}

@@ -82,7 +82,8 @@ impl Rule for CrossTenantPath {
                         message,
                         evidence,
                     )
-                    .with_counterpart(trust::account_counterpart(cx, account)),
+                    .with_counterpart(trust::account_counterpart(cx, account))
+                    .with_actions(["sts:AssumeRole"]),
                 );
             }
         });

@@ -79,7 +79,8 @@ impl Rule for ExternalTrust {
                     _ => continue,
                 };
                 let finding = Finding::new(self.doc(), subject(), message, evidence())
-                    .with_counterpart(trust::account_counterpart(cx, account));
+                    .with_counterpart(trust::account_counterpart(cx, account))
+                    .with_actions(trust::rcp_actions(grant));
                 out.push(match key {
                     Some(key) => finding.with_key(key),
                     None => finding,

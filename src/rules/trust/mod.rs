@@ -99,8 +99,19 @@ pub fn report_grant(
             message,
             evidence(role, analysis, grant),
         )
-        .with_counterpart(counterpart),
+        .with_counterpart(counterpart)
+        .with_actions(rcp_actions(grant)),
     );
+}
+
+/// The actions a grant gives its trustee, for judging RCPs against. None for a federated
+/// caller or a service: they are no IAM principal of an account, so an RCP's principal
+/// conditions cannot be judged for them.
+pub fn rcp_actions(grant: &Grant) -> Vec<&'static str> {
+    match grant.trustee {
+        Trustee::Federated { .. } | Trustee::Service { .. } => Vec::new(),
+        _ => grant.actions.clone(),
+    }
 }
 
 /// Reports, for each role, the accounts its grants reach that `outside` says are outside the

@@ -1,0 +1,156 @@
+//! A guardrail declared by effect does not hold for a tenant account: some action it must
+//! deny is not denied by the SCPs in effect on the account's path.
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use super::{Judged, judge_guardrail, path, scps_on_path, tenant_accounts};
+use crate::finding::{Finding, Subject};
+use crate::policy::control::{Qualifier, Verdict};
+use crate::rules::{Context, Rule, RuleDoc, rule_doc};
+
+pub struct GuardrailNotEnforced;
+
+impl Rule for GuardrailNotEnforced {
+    fn doc(&self) -> &'static RuleDoc {
+        rule_doc!("guardrail-not-enforced")
+    }
+
+    /// One finding per account and guardrail, naming every action left open and why: no
+    /// Deny on the path, a Deny that exempts a pattern of principals (every role, a tag), one
+    /// that applies only under a condition or to some resources, or a policy that could not
+    /// be read (which is never taken as denying).
+    fn check_organization(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let org = &cx.inventory.organization;
+        if org.status.failure().is_some() {
+            return; // `not-scanned` reports it: unread policies are not missing guardrails.
+        }
+        let found: Vec<Finding> = tenant_accounts(cx)
+            .par_iter()
+            .flat_map_iter(|(account, tenant)| {
+                let mut found = Vec::new();
+                for guardrail in cx.config.guardrails.iter().filter(|g| !g.deny.is_empty()) {
+                    let (deny, _) = judge_guardrail(cx, &cx.controls, account, guardrail);
+                    let open: Vec<&Judged> =
+                        deny.iter().filter(|j| !j.verdict.is_denied()).collect();
+                    if open.is_empty() {
+                        continue;
+                    }
+                    let path = path(cx, account);
+                    let reasons = reasons(&open);
+                    let message = format!(
+                        "guardrail `{}` does not hold for account {account} of tenant `{tenant}`: {}",
+                        guardrail.name,
+                        reasons.join("; ")
+                    );
+                    found.push(
+                        Finding::new(
+                            self.doc(),
+                            Subject {
+                                account: account.to_string(),
+                                region: None,
+                                tenant: Some(tenant.clone()),
+                                resource: format!(
+                                    "arn:aws:organizations::{}:account/{}/{account}",
+                                    org.management_account_id, org.id
+                                ),
+                                kind_path: format!("organizations/guardrail/{}", guardrail.name),
+                            },
+                            message,
+                            json!({
+                                "guardrail": guardrail.name,
+                                "description": guardrail.description,
+                                "path": path,
+                                "scps_on_path": scps_on_path(&cx.controls, &path),
+                                "actions": deny,
+                            }),
+                        )
+                        .with_key(guardrail.name.as_str()),
+                    );
+                }
+                found
+            })
+            .collect();
+        out.extend(found);
+    }
+}
+
+/// Why the actions are not denied, actions with the same reason together.
+fn reasons(open: &[&Judged]) -> Vec<String> {
+    let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
+    for j in open {
+        let why = reason(j);
+        match grouped.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, actions)) => actions.push(&j.action),
+            None => grouped.push((why, vec![&j.action])),
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(why, actions)| {
+            let named: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
+            format!("{}: {why}", named.join(", "))
+        })
+        .collect()
+}
+
+/// Why one action is not denied.
+fn reason(j: &Judged) -> String {
+    let Verdict::NotDenied {
+        partial,
+        unreadable,
+    } = &j.verdict
+    else {
+        return "is denied".to_owned();
+    };
+    if let Some(u) = unreadable.first() {
+        return format!(
+            "may be allowed: SCP `{}` at {} could not be read ({})",
+            u.policy, u.target, u.error
+        );
+    }
+    match partial.first() {
+        None => "not denied by any SCP on the path".to_owned(),
+        Some(p) => format!(
+            "denied by `{}` at {} only {}",
+            p.cite.policy,
+            p.cite.target,
+            p.qualifiers
+                .iter()
+                .map(describe)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    }
+}
+
+pub(super) fn describe(q: &Qualifier) -> String {
+    match q {
+        Qualifier::Exempts {
+            operator,
+            key,
+            values,
+        } => format!(
+            "for principals not matching {operator} {key} {} (a pattern the account's own principals can be made to match)",
+            values.join(", ")
+        ),
+        Qualifier::OnlyFor {
+            operator,
+            key,
+            values,
+        } => format!(
+            "for principals matching {operator} {key} {}",
+            values.join(", ")
+        ),
+        Qualifier::When {
+            operator,
+            key,
+            values,
+        } => format!("when {operator} {key} {}", values.join(", ")),
+        Qualifier::Resources { resources } => format!("on {}", resources.join(", ")),
+        Qualifier::NotResources { resources } => {
+            format!("on resources other than {}", resources.join(", "))
+        }
+        Qualifier::Principals { element } => format!("for the principals {element}"),
+    }
+}
