@@ -393,3 +393,44 @@ fn readme_states_the_retry_policy() {
     let policy = format!("**Retry policy**: {}.", tenantguard::collect::RETRY_POLICY);
     assert!(readme.contains(&policy), "README.md must say: {policy}");
 }
+
+/// `guardrails` shows the verdicts that hold too: the named pipeline exemption is listed, and
+/// the command fails while one guardrail does not hold.
+#[test]
+fn guardrails_lists_every_verdict() {
+    let out = tenantguard()
+        .args(["guardrails", "--format", "json", "--inventory"])
+        .arg(common::fixture("demo/inventory.json"))
+        .arg("--config")
+        .arg(common::fixture("demo/tenantguard.toml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    let row = |account: &str, action: &str| {
+        rows.iter()
+            .find(|r| r["account"] == account && r["judged"]["action"] == action)
+            .unwrap_or_else(|| panic!("no row for {account} {action}"))
+    };
+    let acme = row("210000000001", "ec2:CreateVpcPeeringConnection");
+    assert_eq!(acme["holds"], true);
+    assert_eq!(acme["judged"]["verdict"], "denied_except");
+    assert!(
+        acme["verdict_text"]
+            .as_str()
+            .unwrap()
+            .contains("except arn:aws:iam::*:role/platform-network-pipeline")
+    );
+    let stark = row("260000000001", "ec2:CreateVpcPeeringConnection");
+    assert_eq!(stark["holds"], false);
+    assert_eq!(stark["judged"]["verdict"], "not_denied");
+    let wonka = row("280000000001", "lambda:CreateFunction");
+    assert_eq!(wonka["judged"]["verdict"], "not_allowed");
+    assert!(
+        rows.iter().all(|r| r["account"] != "100000000001"),
+        "never the management account"
+    );
+}

@@ -600,6 +600,76 @@ async fn live_scan_finds_every_network_path_between_tenants() {
     );
 }
 
+/// SCPs and RCPs attached at different levels, judged by effect against the live API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_guardrails_and_rcps_are_judged_by_effect() {
+    let _turn = moto::exclusive().await;
+    let endpoint = moto::url();
+    let s = seed::guardrail_organization(&endpoint).await;
+    let dir = tempfile::TempDir::new().unwrap();
+    let config = dir.path().join("tenantguard.toml");
+    std::fs::write(&config, s.config()).unwrap();
+    let (code, report, stderr) = run(&endpoint, scan_args(&config, &[])).await;
+    assert_eq!(code, 1, "{stderr}");
+    let v: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["complete"], true, "{stderr}");
+    let findings = v["findings"].as_array().unwrap();
+    // (rule, account, guardrail) for the guardrail rules.
+    let guardrails: BTreeSet<(String, String, String)> = findings
+        .iter()
+        .filter(|f| {
+            let rule = f["rule"].as_str().unwrap();
+            rule.starts_with("guardrail-") || rule.starts_with("required-scp")
+        })
+        .map(|f| {
+            let e = &f["evidence"][0];
+            let name = e.get("guardrail").or(e.get("required_scp")).unwrap();
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["account"].as_str().unwrap().to_owned(),
+                name.as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        ("guardrail-not-enforced", &s.gamma, "no-network-links"),
+        ("guardrail-not-enforced", &s.gamma, "no-resource-sharing"),
+        ("guardrail-not-enforced", &s.gamma, "stay-in-organization"),
+        ("guardrail-not-enforced", &s.gamma, "protect-audit-role"),
+        ("required-scp-missing", &s.gamma, "TenantIsolation"),
+    ]
+    .into_iter()
+    .map(|(r, a, n)| (r.to_owned(), a.clone(), n.to_owned()))
+    .collect();
+    assert_eq!(guardrails, want, "{report}");
+    let links = findings
+        .iter()
+        .find(|f| {
+            f["rule"] == "guardrail-not-enforced"
+                && f["evidence"][0]["guardrail"] == "no-network-links"
+        })
+        .unwrap();
+    assert!(
+        links["message"].as_str().unwrap().contains("SandboxLinks"),
+        "the broad exemption is named: {links}"
+    );
+    // The gold perimeter closes beta's way into acme; acme's into beta stays open.
+    let trust = |role: &str| {
+        findings
+            .iter()
+            .find(|f| {
+                f["rule"] == "cross-tenant-trust" && f["resource"].as_str().unwrap().ends_with(role)
+            })
+            .unwrap_or_else(|| panic!("no finding for {role}: {report}"))
+    };
+    let closed = trust("role/acme-trusts-beta");
+    assert_eq!(closed["blocked_by"]["policy"], "GoldPerimeter", "{closed}");
+    assert_eq!(closed["severity"], "low");
+    let open = trust("role/beta-trusts-acme");
+    assert!(open.get("blocked_by").is_none(), "{open}");
+    assert_eq!(open["severity"], "critical");
+}
+
 /// Ctrl-C while the organization is being read: the scan stops there, says so in its
 /// report, and exits 2 (it used to leave no report and no message).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,12 +3,14 @@
 //! the dispatch.
 
 mod docs;
+mod guardrails;
 mod scan;
 mod suppress;
 mod validate;
 
 use docs::print_rules;
 pub use docs::rules_markdown;
+use guardrails::guardrails;
 use scan::{LiveArgs, ScanArgs, collect_live, parse_date, scan};
 use suppress::suppress;
 use validate::validate;
@@ -127,6 +129,17 @@ enum Command {
         /// For tenant names and mapping changes.
         #[arg(long, default_value = "tenantguard.toml")]
         config: PathBuf,
+    },
+    /// Show every tenant account's guardrails action by action: denied, denied except named
+    /// principals, denied by omission, or not denied (exit 1 if any does not hold).
+    Guardrails {
+        #[arg(long)]
+        inventory: PathBuf,
+        #[arg(long, default_value = "tenantguard.toml")]
+        config: PathBuf,
+        /// `table` or `json`.
+        #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+        format: String,
     },
     /// Check a configuration (and optionally an inventory) without scanning.
     Validate {
@@ -324,6 +337,11 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             Ok(exit::CLEAN)
         }
         Command::Validate { config, inventory } => validate(&config, inventory.as_deref()),
+        Command::Guardrails {
+            inventory,
+            config,
+            format,
+        } => guardrails(&inventory, &config, format == "json"),
         Command::Suppress {
             fingerprint,
             report,

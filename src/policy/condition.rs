@@ -98,6 +98,7 @@ pub fn narrowing(entry: &ConditionEntry, scope: &Scope<'_>) -> Option<Narrowing>
     if !matches!(
         key.as_str(),
         "aws:principalaccount"
+            | "kms:calleraccount"
             | "aws:principalarn"
             | "aws:principalorgid"
             | "aws:principalorgpaths"
@@ -125,7 +126,8 @@ fn value_trustee(key: &str, v: &str, comparison: Comparison, scope: &Scope<'_>) 
     // A `*` in a `StringEquals` value is a literal star, not a wildcard.
     let literal = comparison != Comparison::Wildcard && pattern::has_wildcard(v);
     match key {
-        "aws:principalaccount" => account_value(v, comparison),
+        // `kms:CallerAccount` is the calling principal's account, in KMS key policies.
+        "aws:principalaccount" | "kms:calleraccount" => account_value(v, comparison),
         "aws:principalarn" => Some(if literal {
             // A literal `*` in a `StringEquals` ARN still names its account.
             principal::arn_pattern(&v.replace(['*', '?'], "_"), scope)

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod pattern;
 pub mod principal;
 pub mod request;
+pub mod resource;
 pub mod trust;
 pub mod variables;
 

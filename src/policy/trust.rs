@@ -22,8 +22,9 @@ pub const ASSUME_ACTIONS: [&str; 3] = [
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Grant {
     pub trustee: Trustee,
-    /// The assume actions the statement allows the trustee.
-    pub actions: Vec<&'static str>,
+    /// The actions the statement allows the trustee: for a trust policy the assume actions,
+    /// for a resource policy the actions as written.
+    pub actions: Vec<String>,
     /// Index of the statement in the document.
     pub statement: usize,
     /// Whether it came from `NotPrincipal` (everyone but those listed).
@@ -38,6 +39,20 @@ impl Grant {
     pub fn requires(&self, key: &str) -> bool {
         self.conditions.iter().any(|c| condition::requires(c, key))
     }
+
+    /// The statement's conditions.
+    pub fn conditions(&self) -> &[ConditionEntry] {
+        &self.conditions
+    }
+}
+
+/// Which actions of a statement the question is about, by effect: the assume actions for a
+/// trust policy, the actions as written for a resource policy. An empty list leaves the
+/// statement out (an Allow grants nothing asked about; a Deny removes nothing).
+pub(crate) type Select = fn(&ActionElement, Effect) -> Vec<String>;
+
+fn assume_selection(action: &ActionElement, _: Effect) -> Vec<String> {
+    assume_actions(action).into_iter().map(str::to_owned).collect()
 }
 
 /// What a trust policy admits.
@@ -57,15 +72,25 @@ impl TrustAnalysis {
 /// Analyses the trust policy of a role in `scope`. A document that cannot be read is an
 /// error; a principal that cannot be tied to an account is a grant to [`Trustee::Unresolved`].
 pub fn analyse(document: &PolicyDocument, scope: &Scope<'_>) -> Result<TrustAnalysis, PolicyError> {
+    analyse_selected(document, scope, assume_selection)
+}
+
+/// [`analyse`] for the actions `select` picks: the one principal and condition analysis
+/// behind trust and resource policies.
+pub(crate) fn analyse_selected(
+    document: &PolicyDocument,
+    scope: &Scope<'_>,
+    select: Select,
+) -> Result<TrustAnalysis, PolicyError> {
     let statements = document::parse(document)?;
     let mut grants = Vec::new();
     for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
-        grants.extend(allow_grants(s, scope)?);
+        grants.extend(allow_grants(s, scope, select)?);
     }
     let denials: Vec<Denial> = statements
         .iter()
         .filter(|s| s.effect == Effect::Deny)
-        .filter_map(|s| certain_denial(s, scope))
+        .filter_map(|s| certain_denial(s, scope, select))
         .collect();
     grants.retain(|g| !denials.iter().any(|d| d.removes(g)));
     grants.sort_by(|a, b| (a.statement, &a.trustee).cmp(&(b.statement, &b.trustee)));
@@ -88,15 +113,16 @@ pub(crate) fn assume_actions(action: &ActionElement) -> Vec<&'static str> {
         .collect()
 }
 
-fn allow_grants(s: &Statement, scope: &Scope<'_>) -> Result<Vec<Grant>, PolicyError> {
-    let actions = assume_actions(&s.action);
+fn allow_grants(s: &Statement, scope: &Scope<'_>, select: Select) -> Result<Vec<Grant>, PolicyError> {
+    let actions = select(&s.action, Effect::Allow);
     if actions.is_empty() {
         return Ok(Vec::new());
     }
     let Some((not_principal, element)) = &s.principal else {
         return Err(PolicyError {
             location: format!("Statement[{}].Principal", s.index),
-            message: "missing: a trust policy statement must name its principal".to_owned(),
+            message: "missing: a trust or resource policy statement must name its principal"
+                .to_owned(),
         });
     };
     // `NotPrincipal` with Allow admits everyone except those listed.
@@ -145,10 +171,10 @@ fn principal_trustees(element: &PrincipalElement, scope: &Scope<'_>) -> Vec<Trus
 /// A Deny that certainly applies: no condition, a `Principal` (not `NotPrincipal`).
 struct Denial {
     trustees: Vec<Trustee>,
-    actions: Vec<&'static str>,
+    actions: Vec<String>,
 }
 
-fn certain_denial(s: &Statement, scope: &Scope<'_>) -> Option<Denial> {
+fn certain_denial(s: &Statement, scope: &Scope<'_>, select: Select) -> Option<Denial> {
     if !s.conditions.is_empty() {
         return None;
     }
@@ -157,15 +183,20 @@ fn certain_denial(s: &Statement, scope: &Scope<'_>) -> Option<Denial> {
     };
     Some(Denial {
         trustees: principal_trustees(element, scope),
-        actions: assume_actions(&s.action),
+        actions: select(&s.action, Effect::Deny),
     })
 }
 
 impl Denial {
-    /// A Deny removes a grant only if it covers every action the grant allows and the
+    /// A Deny removes a grant only if it covers every action the grant allows (a denied
+    /// pattern covers a granted one it matches as text: `s3:*` covers `s3:Get*`) and the
     /// grant's whole trustee.
     fn removes(&self, grant: &Grant) -> bool {
-        grant.actions.iter().all(|a| self.actions.contains(a))
+        grant.actions.iter().all(|a| {
+            self.actions
+                .iter()
+                .any(|d| pattern::matches_ignore_case(d, a))
+        })
             && self.trustees.iter().any(|d| covers(d, &grant.trustee))
     }
 }

@@ -27,7 +27,7 @@ impl Seeded {
     /// The configuration for this organization, as a user would write it.
     pub fn config(&self) -> String {
         format!(
-            "required_scps = [\"DenyLeaveOrganization\"]\n\n[organization]\nid = \"{}\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{}\" = \"shared-services\"\n\n[[third_parties]]\nname = \"vendor\"\naccounts = [\"{VENDOR}\"]\n",
+            "required_scps = [\"DenyLeaveOrganization\"]\n# Trust and network scenarios: the guardrail scenario covers the defaults.\ndefault_guardrails = false\n\n[organization]\nid = \"{}\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{}\" = \"shared-services\"\n\n[[third_parties]]\nname = \"vendor\"\naccounts = [\"{VENDOR}\"]\n",
             self.org_id, self.shared
         )
     }
@@ -339,7 +339,7 @@ pub const OUTSIDER: &str = "888800000001";
 impl NetworkSeeded {
     pub fn config(&self) -> String {
         format!(
-            "[organization]\nid = \"{}\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{}\" = \"network\"\n\n[collect]\nregions = [\"eu-west-1\"]\n",
+            "default_guardrails = false\n\n[organization]\nid = \"{}\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{}\" = \"network\"\n\n[collect]\nregions = [\"eu-west-1\"]\n",
             self.org_id, self.network
         )
     }
@@ -644,5 +644,193 @@ pub async fn network_organization(endpoint: &str) -> NetworkSeeded {
         share_to_spoke_b,
         share_outside,
         service,
+    }
+}
+
+/// The guardrail organization: SCPs and RCPs attached at different levels.
+///
+/// - `Tenants` (under the root) carries `TenantIsolation`: a Deny of every default
+///   guardrail's actions that exempts one named pipeline role. `acme` sits two levels below
+///   it, in `Tenants/Gold`; `beta` directly in `Tenants`: both hold.
+/// - `Sandbox` (under the root) carries `SandboxLinks`, a network Deny that exempts every
+///   role: tenant `gamma` there holds none of the defaults, and lacks the required SCP.
+/// - RCPs are enabled; `GoldPerimeter` on `Tenants/Gold` denies `sts:AssumeRole` to every
+///   principal outside the resource's own account and the platform account, so beta's trust
+///   into acme is closed by policy, while acme's trust into beta stays open.
+pub struct GuardrailSeeded {
+    pub org_id: String,
+    pub shared: String,
+    pub acme: String,
+    pub beta: String,
+    pub gamma: String,
+}
+
+impl GuardrailSeeded {
+    pub fn config(&self) -> String {
+        format!(
+            "required_scps = [\"TenantIsolation\"]\n\n[organization]\nid = \"{}\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{}\" = \"shared-services\"\n\n[collect]\nregions = [\"eu-west-1\"]\n",
+            self.org_id, self.shared
+        )
+    }
+}
+
+pub async fn guardrail_organization(endpoint: &str) -> GuardrailSeeded {
+    use aws_sdk_organizations::types::PolicyType as Kind;
+    let mgmt = moto::config(endpoint).await;
+    let orgs = aws_sdk_organizations::Client::new(&mgmt);
+    let org_id = orgs
+        .create_organization()
+        .feature_set(OrganizationFeatureSet::All)
+        .send()
+        .await
+        .unwrap()
+        .organization()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let root = orgs.list_roots().send().await.unwrap().roots()[0]
+        .id()
+        .unwrap()
+        .to_owned();
+    // As in AWS, an organization made through the API enables each policy type before it
+    // attaches policies of that type (moto lets SCPs be attached without it; AWS does not).
+    for kind in [Kind::ServiceControlPolicy, Kind::ResourceControlPolicy] {
+        orgs.enable_policy_type()
+            .root_id(&root)
+            .policy_type(kind)
+            .send()
+            .await
+            .unwrap();
+    }
+    let ou = |name: &'static str, parent: String| {
+        let orgs = orgs.clone();
+        async move {
+            orgs.create_organizational_unit()
+                .parent_id(parent)
+                .name(name)
+                .send()
+                .await
+                .unwrap()
+                .organizational_unit()
+                .unwrap()
+                .id()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let tenants = ou("Tenants", root.clone()).await;
+    let gold = ou("Gold", tenants.clone()).await;
+    let sandbox = ou("Sandbox", root.clone()).await;
+    let shared = tagged_account(&orgs, "shared-services", None).await;
+    let acme = tagged_account(&orgs, "acme-prod", Some("acme")).await;
+    let beta = tagged_account(&orgs, "beta-prod", Some("beta")).await;
+    let gamma = tagged_account(&orgs, "gamma-prod", Some("gamma")).await;
+    for (account, parent) in [(&acme, &gold), (&beta, &tenants), (&gamma, &sandbox)] {
+        orgs.move_account()
+            .account_id(account)
+            .source_parent_id(&root)
+            .destination_parent_id(parent)
+            .send()
+            .await
+            .unwrap();
+    }
+    let attach = |kind: Kind, name: &'static str, content: serde_json::Value, target: String| {
+        let orgs = orgs.clone();
+        async move {
+            let id = orgs
+                .create_policy()
+                .name(name)
+                .description(name)
+                .r#type(kind)
+                .content(content.to_string())
+                .send()
+                .await
+                .unwrap()
+                .policy()
+                .unwrap()
+                .policy_summary()
+                .unwrap()
+                .id()
+                .unwrap()
+                .to_owned();
+            orgs.attach_policy()
+                .policy_id(id)
+                .target_id(target)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    use serde_json::json;
+    let every_default = json!([
+        "ec2:CreateVpcPeeringConnection",
+        "ec2:AcceptVpcPeeringConnection",
+        "ec2:CreateTransitGatewayVpcAttachment",
+        "ec2:AcceptTransitGatewayVpcAttachment",
+        "ram:CreateResourceShare",
+        "ram:AssociateResourceShare",
+        "ram:AcceptResourceShareInvitation",
+        "organizations:LeaveOrganization",
+        "iam:DeleteRole",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:PutRolePermissionsBoundary"
+    ]);
+    let network = json!([
+        "ec2:CreateVpcPeeringConnection",
+        "ec2:AcceptVpcPeeringConnection",
+        "ec2:CreateTransitGatewayVpcAttachment",
+        "ec2:AcceptTransitGatewayVpcAttachment"
+    ]);
+    let deny_except = |actions: serde_json::Value, exempt: &str| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": actions, "Resource": "*",
+            "Condition": {"ArnNotLike": {"aws:PrincipalArn": exempt}}}]})
+    };
+    attach(
+        Kind::ServiceControlPolicy,
+        "TenantIsolation",
+        deny_except(every_default, "arn:aws:iam::*:role/platform-pipeline"),
+        tenants.clone(),
+    )
+    .await;
+    attach(
+        Kind::ServiceControlPolicy,
+        "SandboxLinks",
+        deny_except(network, "arn:aws:iam::*:role/*"),
+        sandbox.clone(),
+    )
+    .await;
+    attach(
+        Kind::ResourceControlPolicy,
+        "GoldPerimeter",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": ["${aws:ResourceAccount}", shared.clone()]}}}]}),
+        gold.clone(),
+    )
+    .await;
+    let c_acme = moto::in_account(&mgmt, &acme).await;
+    let c_beta = moto::in_account(&mgmt, &beta).await;
+    role(
+        &c_acme,
+        "acme-trusts-beta",
+        trust(json!({"AWS": format!("arn:aws:iam::{beta}:root")}), None),
+    )
+    .await;
+    role(
+        &c_beta,
+        "beta-trusts-acme",
+        trust(json!({"AWS": format!("arn:aws:iam::{acme}:root")}), None),
+    )
+    .await;
+    GuardrailSeeded {
+        org_id,
+        shared,
+        acme,
+        beta,
+        gamma,
     }
 }

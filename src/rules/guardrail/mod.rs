@@ -139,8 +139,8 @@ pub struct Judged {
 }
 
 /// Judges every action of `guardrail` (its `deny` list, then its `allow` list) for the
-/// principals of `account`. `None` when SCPs are not enabled in the organization: then
-/// nothing is denied by them.
+/// principals of `account`. When SCPs are not enabled in the organization, nothing is denied
+/// by them.
 pub fn judge_guardrail(
     cx: &Context<'_>,
     controls: &Controls<'_>,
@@ -185,7 +185,55 @@ pub fn judge_guardrail(
     )
 }
 
-fn scps_enabled(roots: &[crate::inventory::Root]) -> bool {
+/// A verdict in words: `denied by ...`, `denied except ...`, `not denied ...`.
+pub fn verdict_text(verdict: &Verdict) -> String {
+    use not_enforced::describe;
+    match verdict {
+        Verdict::Denied { by } => format!("denied by `{}` at {}", by.policy, by.target),
+        Verdict::NotAllowed { target } => {
+            format!("denied by omission: no SCP attached at {target} allows it")
+        }
+        Verdict::DeniedExcept { by, exempt } => format!(
+            "denied by `{}` at {} except {}",
+            by.policy,
+            by.target,
+            exempt
+                .iter()
+                .map(|q| match q {
+                    control::Qualifier::Exempts { values, .. } => values.join(", "),
+                    other => describe(other),
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        Verdict::NotDenied {
+            partial,
+            unreadable,
+        } => {
+            if let Some(u) = unreadable.first() {
+                format!(
+                    "may be allowed: SCP `{}` at {} could not be read ({})",
+                    u.policy, u.target, u.error
+                )
+            } else if let Some(p) = partial.first() {
+                format!(
+                    "denied by `{}` at {} only {}",
+                    p.cite.policy,
+                    p.cite.target,
+                    p.qualifiers
+                        .iter()
+                        .map(describe)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )
+            } else {
+                "not denied by any SCP on the path".to_owned()
+            }
+        }
+    }
+}
+
+pub fn scps_enabled(roots: &[crate::inventory::Root]) -> bool {
     roots
         .iter()
         .all(|r| r.enables(PolicyKind::ServiceControlPolicy))

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{Judged, judge_guardrail, path, scps_on_path, tenant_accounts};
 use crate::finding::{Finding, Subject};
-use crate::policy::control::{Qualifier, Verdict};
+use crate::policy::control::Qualifier;
 use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 
 pub struct GuardrailNotEnforced;
@@ -37,7 +37,11 @@ impl Rule for GuardrailNotEnforced {
                         continue;
                     }
                     let path = path(cx, account);
-                    let reasons = reasons(&open);
+                    let reasons = if super::scps_enabled(&org.roots) {
+                        reasons(&open)
+                    } else {
+                        vec!["SCPs are not enabled in the organization (the root's policy types do not list SERVICE_CONTROL_POLICY), so no SCP applies".to_owned()]
+                    };
                     let message = format!(
                         "guardrail `{}` does not hold for account {account} of tenant `{tenant}`: {}",
                         guardrail.name,
@@ -79,7 +83,7 @@ impl Rule for GuardrailNotEnforced {
 fn reasons(open: &[&Judged]) -> Vec<String> {
     let mut grouped: Vec<(String, Vec<&str>)> = Vec::new();
     for j in open {
-        let why = reason(j);
+        let why = super::verdict_text(&j.verdict);
         match grouped.iter_mut().find(|(w, _)| *w == why) {
             Some((_, actions)) => actions.push(&j.action),
             None => grouped.push((why, vec![&j.action])),
@@ -94,37 +98,7 @@ fn reasons(open: &[&Judged]) -> Vec<String> {
         .collect()
 }
 
-/// Why one action is not denied.
-fn reason(j: &Judged) -> String {
-    let Verdict::NotDenied {
-        partial,
-        unreadable,
-    } = &j.verdict
-    else {
-        return "is denied".to_owned();
-    };
-    if let Some(u) = unreadable.first() {
-        return format!(
-            "may be allowed: SCP `{}` at {} could not be read ({})",
-            u.policy, u.target, u.error
-        );
-    }
-    match partial.first() {
-        None => "not denied by any SCP on the path".to_owned(),
-        Some(p) => format!(
-            "denied by `{}` at {} only {}",
-            p.cite.policy,
-            p.cite.target,
-            p.qualifiers
-                .iter()
-                .map(describe)
-                .collect::<Vec<_>>()
-                .join(" and ")
-        ),
-    }
-}
-
-pub(super) fn describe(q: &Qualifier) -> String {
+pub(crate) fn describe(q: &Qualifier) -> String {
     match q {
         Qualifier::Exempts {
             operator,

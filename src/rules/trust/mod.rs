@@ -107,7 +107,7 @@ pub fn report_grant(
 /// The actions a grant gives its trustee, for judging RCPs against. None for a federated
 /// caller or a service: they are no IAM principal of an account, so an RCP's principal
 /// conditions cannot be judged for them.
-pub fn rcp_actions(grant: &Grant) -> Vec<&'static str> {
+pub fn rcp_actions(grant: &Grant) -> Vec<String> {
     match grant.trustee {
         Trustee::Federated { .. } | Trustee::Service { .. } => Vec::new(),
         _ => grant.actions.clone(),

@@ -1,0 +1,297 @@
+//! Resource-policy analysis: who a resource's policy lets act on it, with what access.
+//!
+//! The principals and conditions are the trust analysis's own ([`trust::analyse_selected`]):
+//! `Principal`/`NotPrincipal`, narrowing by `aws:PrincipalAccount`, `aws:PrincipalArn`,
+//! `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths` and KMS's `kms:CallerAccount`, unconditional
+//! Denies. What resource policies add is here: the actions granted, sorted into the kinds of
+//! access a reviewer ranks (read, write, decrypt, manage), and, for a grant to an AWS service,
+//! the source conditions (`aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID`,
+//! `aws:SourceOrgPaths`) that say on whose behalf the service may act. `aws:SourceVpc`,
+//! `aws:SourceVpce`, `aws:SourceIp` and `kms:ViaService` restrict the network path or the
+//! service in between, not who calls: they narrow nothing.
+
+use serde::Serialize;
+
+use super::document::{ActionElement, Effect, PolicyError};
+use super::principal::{self, Trustee};
+use super::trust::{self, Grant, TrustAnalysis};
+use super::variables::Scope;
+use super::{condition, pattern};
+use crate::inventory::PolicyDocument;
+
+/// The kinds of access a grant gives, worst last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Read,
+    Write,
+    Decrypt,
+    Manage,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Decrypt => "decrypt",
+            Access::Manage => "manage",
+        }
+    }
+}
+
+/// Representative actions of each kind of access, per service. A granted pattern gives a
+/// kind when it matches one of them (`s3:Get*` reads, `kms:*` decrypts and manages).
+const ACCESS: &[(Access, &[&str])] = &[
+    (
+        Access::Read,
+        &[
+            "s3:GetObject",
+            "s3:ListBucket",
+            "sqs:ReceiveMessage",
+            "sns:Subscribe",
+            "secretsmanager:GetSecretValue",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+            "lambda:GetFunction",
+            "kms:DescribeKey",
+        ],
+    ),
+    (
+        Access::Write,
+        &[
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "sqs:SendMessage",
+            "sqs:DeleteMessage",
+            "sns:Publish",
+            "lambda:InvokeFunction",
+            "ecr:PutImage",
+            "secretsmanager:PutSecretValue",
+            "kms:Encrypt",
+        ],
+    ),
+    (
+        Access::Decrypt,
+        &[
+            "kms:Decrypt",
+            "kms:GenerateDataKey",
+            "kms:ReEncryptFrom",
+            "kms:CreateGrant",
+        ],
+    ),
+    (
+        Access::Manage,
+        &[
+            "s3:PutBucketPolicy",
+            "s3:DeleteBucket",
+            "kms:PutKeyPolicy",
+            "kms:CreateGrant",
+            "kms:ScheduleKeyDeletion",
+            "sqs:SetQueueAttributes",
+            "sqs:DeleteQueue",
+            "sns:SetTopicAttributes",
+            "sns:DeleteTopic",
+            "secretsmanager:PutResourcePolicy",
+            "secretsmanager:DeleteSecret",
+            "lambda:AddPermission",
+            "lambda:UpdateFunctionCode",
+            "ecr:SetRepositoryPolicy",
+            "ecr:DeleteRepository",
+        ],
+    ),
+];
+
+/// The kinds of access the granted action patterns give. An action of a kind not listed
+/// (a service's other reads) counts as read: nothing granted is reported as no access.
+pub fn access(actions: &[String]) -> Vec<Access> {
+    let mut out: Vec<Access> = ACCESS
+        .iter()
+        .filter(|(_, examples)| {
+            actions
+                .iter()
+                .any(|p| examples.iter().any(|e| pattern::matches_ignore_case(p, e)))
+        })
+        .map(|(kind, _)| *kind)
+        .collect();
+    if out.is_empty() && !actions.is_empty() {
+        out.push(Access::Read);
+    }
+    out
+}
+
+/// An Allow grants its actions as written; `NotAction` grants everything else, read as `*`.
+/// A Deny removes only the actions it names (a `NotAction` Deny is never taken as certain).
+fn as_written(action: &ActionElement, effect: Effect) -> Vec<String> {
+    match (action, effect) {
+        (ActionElement::Action(list), _) => list.clone(),
+        (ActionElement::NotAction(_), Effect::Allow) => vec!["*".to_owned()],
+        (ActionElement::NotAction(_), Effect::Deny) => Vec::new(),
+    }
+}
+
+/// What a resource policy grants.
+pub struct ResourceAnalysis {
+    pub trust: TrustAnalysis,
+}
+
+impl ResourceAnalysis {
+    pub fn grants(&self) -> &[Grant] {
+        &self.trust.grants
+    }
+}
+
+pub fn analyse(
+    document: &PolicyDocument,
+    scope: &Scope<'_>,
+) -> Result<ResourceAnalysis, PolicyError> {
+    Ok(ResourceAnalysis {
+        trust: trust::analyse_selected(document, scope, as_written)?,
+    })
+}
+
+/// For a grant to an AWS service: on whose behalf the service may reach the resource, as the
+/// statement's source conditions say. `None` when no condition names a source (any account's
+/// use of the service reaches it: the confused deputy). A source ARN without an account (an
+/// S3 bucket's, `arn:aws:s3:::bucket`) or with a wildcard account pins nothing.
+pub fn service_sources(grant: &Grant, scope: &Scope<'_>) -> Option<Vec<Trustee>> {
+    let mut pinned: Option<Vec<Trustee>> = None;
+    for entry in grant.conditions() {
+        let key = entry.key.to_ascii_lowercase();
+        let base = entry.operator.to_ascii_lowercase();
+        let positive = matches!(
+            base.as_str(),
+            "stringequals" | "stringlike" | "arnequals" | "arnlike" | "stringequalsignorecase"
+        );
+        if !positive {
+            continue;
+        }
+        let values = entry.values.iter().map(|v| {
+            match super::variables::fill(v, scope) {
+                super::variables::Filled::Exact(v) => Some(v),
+                _ => None,
+            }
+        });
+        let found: Vec<Trustee> = match key.as_str() {
+            "aws:sourceaccount" | "aws:sourceowner" => values
+                .map(|v| match v {
+                    Some(v) if principal::is_account_id(&v) => Trustee::account(&v, "root"),
+                    _ => Trustee::AnyAccount,
+                })
+                .collect(),
+            "aws:sourcearn" => values
+                .map(|v| match v.as_deref().and_then(|v| v.splitn(6, ':').nth(4)) {
+                    Some(a) if principal::is_account_id(a) => Trustee::account(a, "root"),
+                    _ => Trustee::AnyAccount,
+                })
+                .collect(),
+            "aws:sourceorgid" => values
+                .map(|v| match v {
+                    Some(v) if !pattern::has_wildcard(&v) => Trustee::Organization { id: v },
+                    _ => Trustee::AnyAccount,
+                })
+                .collect(),
+            "aws:sourceorgpaths" => values
+                .map(|v| match v {
+                    Some(v) => Trustee::OrgPath {
+                        wildcard: pattern::has_wildcard(&v),
+                        pattern: v,
+                    },
+                    None => Trustee::AnyAccount,
+                })
+                .collect(),
+            _ => continue,
+        };
+        // Several source keys must all hold: keep the narrower answer.
+        pinned = Some(match pinned {
+            None => found,
+            Some(have) => have
+                .iter()
+                .flat_map(|h| found.iter().filter_map(|f| condition::intersect(h, f)))
+                .collect(),
+        });
+    }
+    pinned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SCOPE: Scope<'static> = Scope {
+        partition: "aws",
+        account: "111111111111",
+        organization_id: "o-own",
+        org_path: None,
+    };
+
+    fn grants(statements: serde_json::Value) -> Vec<(String, Vec<Access>)> {
+        analyse(&PolicyDocument::Json(json!({"Statement": statements})), &SCOPE)
+            .unwrap()
+            .grants()
+            .iter()
+            .map(|g| (format!("{:?}", g.trustee), access(&g.actions)))
+            .collect()
+    }
+
+    #[test]
+    fn actions_are_sorted_into_kinds_of_access() {
+        let kinds = |a: &[&str]| access(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(kinds(&["s3:GetObject"]), [Access::Read]);
+        assert_eq!(kinds(&["s3:Get*", "s3:PutObject"]), [Access::Read, Access::Write]);
+        assert_eq!(kinds(&["kms:Decrypt"]), [Access::Decrypt]);
+        assert_eq!(kinds(&["kms:*"]), [Access::Read, Access::Write, Access::Decrypt, Access::Manage]);
+        assert_eq!(kinds(&["sqs:SendMessage"]), [Access::Write]);
+        assert_eq!(kinds(&["*"]).len(), 4);
+        assert_eq!(kinds(&["sqs:GetQueueUrl"]), [Access::Read], "an unlisted action is not nothing");
+    }
+
+    #[test]
+    fn resource_grants_use_the_trust_analysis() {
+        let g = grants(json!([{"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "s3:GetObject", "Resource": "*"}]));
+        assert_eq!(g.len(), 1);
+        assert!(g[0].0.contains("222222222222"));
+        // kms:CallerAccount narrows like aws:PrincipalAccount.
+        let g = grants(json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": "333333333333", "kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}]));
+        assert_eq!(g.len(), 1);
+        assert!(g[0].0.contains("333333333333"), "{g:?}");
+        // aws:SourceVpce restricts the network path, not the caller.
+        let g = grants(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]));
+        assert_eq!(g[0].0, "AnyAccount");
+        // A Deny of `s3:*` to the same account removes a `s3:Get*` grant.
+        let g = grants(json!([
+            {"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "s3:Get*", "Resource": "*"},
+            {"Effect": "Deny", "Principal": {"AWS": "222222222222"}, "Action": "s3:*", "Resource": "*"}]));
+        assert!(g.is_empty());
+    }
+
+    #[test]
+    fn service_sources_pin_the_account_or_nothing() {
+        let sources = |condition: serde_json::Value| {
+            let a = analyse(&PolicyDocument::Json(json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "*", "Condition": condition}]})), &SCOPE).unwrap();
+            service_sources(&a.grants()[0], &SCOPE)
+        };
+        assert_eq!(sources(json!({})), None);
+        assert_eq!(
+            sources(json!({"StringEquals": {"aws:SourceAccount": "${aws:ResourceAccount}"}})),
+            Some(vec![Trustee::account("111111111111", "root")])
+        );
+        assert_eq!(
+            sources(json!({"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:222222222222:topic"}})),
+            Some(vec![Trustee::account("222222222222", "root")])
+        );
+        assert_eq!(
+            sources(json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::bucket"}})),
+            Some(vec![Trustee::AnyAccount]),
+            "an S3 ARN names no account"
+        );
+        assert_eq!(
+            sources(json!({"StringNotEquals": {"aws:SourceAccount": "222222222222"}})),
+            None,
+            "a negated test pins nothing"
+        );
+    }
+}
