@@ -40,7 +40,7 @@ impl Severity {
     /// 4.0-6.9 medium, below 4.0 low.
     pub fn security_severity(self) -> &'static str {
         match self {
-            Severity::Info => "0.0",
+            Severity::Info => "1.0",
             Severity::Low => "3.0",
             Severity::Medium => "5.5",
             Severity::High => "8.0",

@@ -38,8 +38,13 @@ enum Expect {
     OpenUnreadable,
 }
 
+/// The policies of one level, by name, parsed.
+type Parsed = Vec<(String, Result<Vec<Statement>, PolicyError>)>;
+/// Levels from the root down, each a target and its policy documents.
+type Chain = Vec<(&'static str, Vec<Value>)>;
+
 fn verdict(chain: &[(&'static str, Vec<Value>)], action: &str, resource: &str) -> Verdict {
-    let parsed: Vec<Vec<(String, Result<Vec<Statement>, PolicyError>)>> = chain
+    let parsed: Vec<Parsed> = chain
         .iter()
         .map(|(target, docs)| {
             docs.iter()
@@ -120,7 +125,7 @@ fn scp_shapes_and_chains_give_aws_verdicts() {
     let peer_deny = || deny(json!(PEER), json!({}));
     let cond = |c: Value| deny(json!(PEER), json!({"Condition": c}));
     #[rustfmt::skip]
-    let rows: Vec<(&str, Vec<(&'static str, Vec<Value>)>, &str, &str, Expect)> = vec![
+    let rows: Vec<(&str, Chain, &str, &str, Expect)> = vec![
         ("FullAWSAccess everywhere, no deny", vec![("root", vec![full()]), ("ou", vec![full()]), ("acct", vec![full()])], PEER, "*", Open),
         ("deny at the root", vec![("root", vec![full(), peer_deny()]), ("ou", vec![full()]), ("acct", vec![full()])], PEER, "*", Denied("root")),
         ("deny two OUs up", vec![("root", vec![full()]), ("ou-a", vec![full(), peer_deny()]), ("ou-b", vec![full()]), ("acct", vec![full()])], PEER, "*", Denied("ou-a")),

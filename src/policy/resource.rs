@@ -166,12 +166,13 @@ pub fn service_sources(grant: &Grant, scope: &Scope<'_>) -> Option<Vec<Trustee>>
         if !positive {
             continue;
         }
-        let values = entry.values.iter().map(|v| {
-            match super::variables::fill(v, scope) {
+        let values = entry
+            .values
+            .iter()
+            .map(|v| match super::variables::fill(v, scope) {
                 super::variables::Filled::Exact(v) => Some(v),
                 _ => None,
-            }
-        });
+            });
         let found: Vec<Trustee> = match key.as_str() {
             "aws:sourceaccount" | "aws:sourceowner" => values
                 .map(|v| match v {
@@ -180,7 +181,7 @@ pub fn service_sources(grant: &Grant, scope: &Scope<'_>) -> Option<Vec<Trustee>>
                 })
                 .collect(),
             "aws:sourcearn" => values
-                .map(|v| match v.as_deref().and_then(|v| v.splitn(6, ':').nth(4)) {
+                .map(|v| match v.as_deref().and_then(|v| v.split(':').nth(4)) {
                     Some(a) if principal::is_account_id(a) => Trustee::account(a, "root"),
                     _ => Trustee::AnyAccount,
                 })
@@ -227,39 +228,58 @@ mod tests {
     };
 
     fn grants(statements: serde_json::Value) -> Vec<(String, Vec<Access>)> {
-        analyse(&PolicyDocument::Json(json!({"Statement": statements})), &SCOPE)
-            .unwrap()
-            .grants()
-            .iter()
-            .map(|g| (format!("{:?}", g.trustee), access(&g.actions)))
-            .collect()
+        analyse(
+            &PolicyDocument::Json(json!({"Statement": statements})),
+            &SCOPE,
+        )
+        .unwrap()
+        .grants()
+        .iter()
+        .map(|g| (format!("{:?}", g.trustee), access(&g.actions)))
+        .collect()
     }
 
     #[test]
     fn actions_are_sorted_into_kinds_of_access() {
         let kinds = |a: &[&str]| access(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(kinds(&["s3:GetObject"]), [Access::Read]);
-        assert_eq!(kinds(&["s3:Get*", "s3:PutObject"]), [Access::Read, Access::Write]);
+        assert_eq!(
+            kinds(&["s3:Get*", "s3:PutObject"]),
+            [Access::Read, Access::Write]
+        );
         assert_eq!(kinds(&["kms:Decrypt"]), [Access::Decrypt]);
-        assert_eq!(kinds(&["kms:*"]), [Access::Read, Access::Write, Access::Decrypt, Access::Manage]);
+        assert_eq!(
+            kinds(&["kms:*"]),
+            [Access::Read, Access::Write, Access::Decrypt, Access::Manage]
+        );
         assert_eq!(kinds(&["sqs:SendMessage"]), [Access::Write]);
         assert_eq!(kinds(&["*"]).len(), 4);
-        assert_eq!(kinds(&["sqs:GetQueueUrl"]), [Access::Read], "an unlisted action is not nothing");
+        assert_eq!(
+            kinds(&["sqs:GetQueueUrl"]),
+            [Access::Read],
+            "an unlisted action is not nothing"
+        );
     }
 
     #[test]
     fn resource_grants_use_the_trust_analysis() {
-        let g = grants(json!([{"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "s3:GetObject", "Resource": "*"}]));
+        let g = grants(
+            json!([{"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "s3:GetObject", "Resource": "*"}]),
+        );
         assert_eq!(g.len(), 1);
         assert!(g[0].0.contains("222222222222"));
         // kms:CallerAccount narrows like aws:PrincipalAccount.
-        let g = grants(json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
-            "Condition": {"StringEquals": {"kms:CallerAccount": "333333333333", "kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}]));
+        let g = grants(
+            json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": "333333333333", "kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}]),
+        );
         assert_eq!(g.len(), 1);
         assert!(g[0].0.contains("333333333333"), "{g:?}");
         // aws:SourceVpce restricts the network path, not the caller.
-        let g = grants(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]));
+        let g = grants(
+            json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]),
+        );
         assert_eq!(g[0].0, "AnyAccount");
         // A Deny of `s3:*` to the same account removes a `s3:Get*` grant.
         let g = grants(json!([
@@ -280,7 +300,9 @@ mod tests {
             Some(vec![Trustee::account("111111111111", "root")])
         );
         assert_eq!(
-            sources(json!({"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:222222222222:topic"}})),
+            sources(
+                json!({"ArnLike": {"aws:SourceArn": "arn:aws:sns:eu-west-1:222222222222:topic"}})
+            ),
             Some(vec![Trustee::account("222222222222", "root")])
         );
         assert_eq!(

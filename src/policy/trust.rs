@@ -52,7 +52,10 @@ impl Grant {
 pub(crate) type Select = fn(&ActionElement, Effect) -> Vec<String>;
 
 fn assume_selection(action: &ActionElement, _: Effect) -> Vec<String> {
-    assume_actions(action).into_iter().map(str::to_owned).collect()
+    assume_actions(action)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// What a trust policy admits.
@@ -113,7 +116,11 @@ pub(crate) fn assume_actions(action: &ActionElement) -> Vec<&'static str> {
         .collect()
 }
 
-fn allow_grants(s: &Statement, scope: &Scope<'_>, select: Select) -> Result<Vec<Grant>, PolicyError> {
+fn allow_grants(
+    s: &Statement,
+    scope: &Scope<'_>,
+    select: Select,
+) -> Result<Vec<Grant>, PolicyError> {
     let actions = select(&s.action, Effect::Allow);
     if actions.is_empty() {
         return Ok(Vec::new());
@@ -196,8 +203,7 @@ impl Denial {
             self.actions
                 .iter()
                 .any(|d| pattern::matches_ignore_case(d, a))
-        })
-            && self.trustees.iter().any(|d| covers(d, &grant.trustee))
+        }) && self.trustees.iter().any(|d| covers(d, &grant.trustee))
     }
 }
 
