@@ -416,6 +416,19 @@ pub struct ResourceTypeRead {
     pub status: CollectionStatus,
 }
 
+impl ResourceTypeRead {
+    /// Every type, read: a region whose resources were all listed.
+    pub fn all_collected() -> Vec<ResourceTypeRead> {
+        ResourceKind::ALL
+            .into_iter()
+            .map(|kind| ResourceTypeRead {
+                kind,
+                status: CollectionStatus::Collected,
+            })
+            .collect()
+    }
+}
+
 /// One resource and its resource-based policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

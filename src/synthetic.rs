@@ -81,6 +81,8 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             .map(|region| RegionInventory {
                 region: region.clone(),
                 status: CollectionStatus::Collected,
+                resource_types: ResourceTypeRead::all_collected(),
+                resources: synthetic_resources(i, &id, region, accounts),
                 vpcs: vec![Vpc {
                     id: format!("vpc-{i:08x}"),
                     owner_id: id.clone(),
@@ -128,6 +130,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
                 .map(|(n, r)| RegionInventory {
                     region: r.clone(),
                     status: CollectionStatus::Collected,
+                    resource_types: ResourceTypeRead::all_collected(),
                     vpcs: Vec::new(),
                     ..if id == SHARED && n == 0 {
                         network_hub(accounts)
@@ -138,6 +141,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
                 .collect(),
         });
     }
+    let full_access_accounts: Vec<String> = org_accounts.iter().map(|a| a.id.clone()).collect();
     let inventory = Inventory {
         format_version: FORMAT_VERSION,
         collected_at: None,
@@ -153,14 +157,24 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
                 OrganizationalUnit { id: "ou-tenants".into(), name: "Tenants".into(), parent_id: "r-root".into() },
             ],
             accounts: org_accounts,
-            policies: vec![ServiceControlPolicy {
-                id: "p-guardrail".into(),
-                name: "TenantGuardrails".into(),
-                kind: PolicyKind::ServiceControlPolicy,
-                aws_managed: false,
-                document: PolicyDocument::Text(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#.into()),
-                targets: vec!["ou-tenants".into()],
-            }],
+            policies: vec![
+                ServiceControlPolicy {
+                    id: "p-FullAWSAccess".into(),
+                    name: "FullAWSAccess".into(),
+                    kind: PolicyKind::ServiceControlPolicy,
+                    aws_managed: true,
+                    document: PolicyDocument::Text(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into()),
+                    targets: ["r-root", "ou-platform", "ou-tenants"].into_iter().map(String::from).chain(full_access_accounts).collect(),
+                },
+                ServiceControlPolicy {
+                    id: "p-guardrail".into(),
+                    name: "TenantGuardrails".into(),
+                    kind: PolicyKind::ServiceControlPolicy,
+                    aws_managed: false,
+                    document: PolicyDocument::Text(GUARDRAILS.into()),
+                    targets: vec!["ou-tenants".into()],
+                },
+            ],
         },
         accounts: inventories,
     };
@@ -174,6 +188,35 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
 /// attached, the isolated design (a spoke table per tenant account into which only the
 /// platform propagates, a hub table every spoke propagates into), and on every 1,000th pair
 /// of accounts a planted legacy table that meshes the two neighbours (a violation).
+/// Denies every default guardrail's actions to tenant accounts, exempting one named pipeline
+/// role: the synthetic organization's guardrails hold, as a well-run organization's do.
+const GUARDRAILS: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["organizations:LeaveOrganization","ec2:CreateVpcPeeringConnection","ec2:AcceptVpcPeeringConnection","ec2:CreateTransitGatewayVpcAttachment","ec2:AcceptTransitGatewayVpcAttachment","ram:CreateResourceShare","ram:AssociateResourceShare","ram:AcceptResourceShareInvitation","iam:DeleteRole","iam:UpdateAssumeRolePolicy","iam:PutRolePolicy","iam:DeleteRolePolicy","iam:AttachRolePolicy","iam:DetachRolePolicy","iam:PutRolePermissionsBoundary"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/platform-pipeline"}}}]}"#;
+
+/// Each tenant account's resources in a region: a bucket and a queue readable by the account's
+/// own roles (clean), and on every 500th account a bucket shared with its neighbour (a
+/// cross-tenant grant).
+fn synthetic_resources(i: usize, id: &str, region: &str, accounts: usize) -> Vec<ResourcePolicy> {
+    let policy = |arn: &str, principal: &str, action: &str| {
+        PolicyDocument::Text(format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{principal}:root"}},"Action":"{action}","Resource":"{arn}"}}]}}"#
+        ))
+    };
+    let resource = |kind, arn: String, principal: &str, action: &str| ResourcePolicy {
+        kind,
+        policy: Some(policy(&arn, principal, action)),
+        arn,
+        status: CollectionStatus::Collected,
+        grants: Vec::new(),
+        public_access_block: None,
+    };
+    let neighbour = account_id(i + 1);
+    let bucket_principal = if i % 500 == 7 && accounts > i + 1 { neighbour.as_str() } else { id };
+    vec![
+        resource(ResourceKind::S3Bucket, format!("arn:aws:s3:::tenant-{id}-{region}"), bucket_principal, "s3:GetObject"),
+        resource(ResourceKind::SqsQueue, format!("arn:aws:sqs:{region}:{id}:work"), id, "sqs:SendMessage"),
+    ]
+}
+
 fn network_hub(accounts: usize) -> RegionInventory {
     let attachment = |i: usize| format!("tgw-attach-{i:08x}");
     let platform = "tgw-attach-platform".to_owned();

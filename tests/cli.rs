@@ -94,7 +94,7 @@ fn fail_on_critical_ignores_lower_findings() {
         "c.toml",
         &std::fs::read_to_string(common::fixture("demo/tenantguard.toml")).unwrap().replace(
             "[tenants]",
-            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"wildcard-trust\", \"cross-tenant-peering\", \"cross-tenant-tgw-route\"]\n\n[tenants]",
+            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"wildcard-trust\", \"cross-tenant-peering\", \"cross-tenant-tgw-route\", \"cross-tenant-resource-access\", \"public-resource-access\"]\n\n[tenants]",
         ),
     );
     let mut cmd = tenantguard();

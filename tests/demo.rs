@@ -36,6 +36,7 @@ fn demo_findings_are_exactly_the_planted_ones() {
         |acct: &str, name: &str| format!("arn:aws:ram:eu-west-1:{acct}:resource-share/{name}");
     let service =
         |acct: &str, id: &str| format!("arn:aws:ec2:eu-west-1:{acct}:vpc-endpoint-service/{id}");
+    let kms = |acct: &str, id: &str| format!("arn:aws:kms:eu-west-1:{acct}:key/{id}");
     let expected: BTreeSet<(String, String, String, bool)> = [
         (
             "cross-tenant-trust",
@@ -245,6 +246,84 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "",
             false,
         ),
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:s3:::initech-exports".to_owned(),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:s3:::acme-shared-reports".to_owned(),
+            "230000000001",
+            false,
+        ),
+        (
+            "cross-tenant-resource-access",
+            kms("240000000001", "0d3m0umb-0000-4000-8000-000000000001"),
+            "250000000001",
+            false,
+        ),
+        (
+            "cross-tenant-resource-access",
+            kms("270000000001", "0d3m0way-0000-4000-8000-000000000001"),
+            "220000000001",
+            false,
+        ),
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:lambda:eu-west-1:280000000001:function:wonka-sync".to_owned(),
+            "220000000001",
+            false,
+        ),
+        (
+            "public-resource-access",
+            "arn:aws:sns:eu-west-1:270000000001:wayne-alerts".to_owned(),
+            "any AWS account",
+            false,
+        ),
+        (
+            "public-resource-access",
+            "arn:aws:s3:::stark-site".to_owned(),
+            "any AWS account",
+            false,
+        ),
+        (
+            "external-resource-access",
+            "arn:aws:secretsmanager:eu-west-1:240000000001:secret:umbrella-db-AbCdEf".to_owned(),
+            "888800000001",
+            false,
+        ),
+        (
+            "organization-wide-resource-access",
+            "arn:aws:s3:::shared-artifacts".to_owned(),
+            "every account of organization `o-d3m0tenants`, every tenant included",
+            false,
+        ),
+        (
+            "organization-wide-resource-access",
+            "arn:aws:sqs:eu-west-1:250000000001:hooli-ingest".to_owned(),
+            "every account of organization `o-d3m0tenants`, every tenant included",
+            false,
+        ),
+        (
+            "service-principal-without-source",
+            "arn:aws:sqs:eu-west-1:230000000001:initech-events".to_owned(),
+            "any account's use of `sns.amazonaws.com` (no source condition)",
+            false,
+        ),
+        (
+            "unresolved-resource-policy",
+            "arn:aws:ecr:eu-west-1:240000000001:repository/umbrella-images".to_owned(),
+            "a principal tenantguard cannot resolve (umbrella-ci)",
+            false,
+        ),
+        (
+            "not-scanned",
+            kms("250000000001", "0d3m0hoo-0000-4000-8000-00000000dead"),
+            "",
+            false,
+        ),
         ("unmapped-account", account("290000000001"), "", false),
         ("not-scanned", account("100000000004"), "", false),
         ("not-scanned", account("290000000001"), "", false),
@@ -348,6 +427,10 @@ fn demo_guardrails_are_judged_by_effect() {
     ]
     .into_iter()
     .map(|r| (r.to_owned(), "EnterpriseTenantPerimeter".to_owned()))
+    .chain([(
+        "arn:aws:s3:::acme-shared-reports".to_owned(),
+        "EnterpriseTenantPerimeter".to_owned(),
+    )])
     .collect();
     assert_eq!(blocked, want);
 }

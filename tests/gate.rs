@@ -316,7 +316,7 @@ fn an_expired_suppression_fails_the_gate_again() {
         "c.toml",
         &std::fs::read_to_string(common::fixture("demo/tenantguard.toml")).unwrap().replace(
             "[tenants]",
-            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"cross-tenant-peering\", \"cross-tenant-tgw-route\"]\n\n[tenants]",
+            "[rules]\ndisabled = [\"cross-tenant-trust\", \"cross-tenant-path\", \"platform-trusts-tenant\", \"cross-tenant-peering\", \"cross-tenant-tgw-route\", \"cross-tenant-resource-access\", \"public-resource-access\"]\n\n[tenants]",
         ),
     );
     let run = |today: &str| {

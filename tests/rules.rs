@@ -53,6 +53,7 @@ fn org() -> Org {
             status: CollectionStatus::Collected,
             vpcs: vec![],
             peering_connections: vec![],
+            resource_types: ResourceTypeRead::all_collected(),
             ..Default::default()
         }],
     };

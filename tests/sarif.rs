@@ -114,8 +114,8 @@ fn demo_sarif_meets_github_code_scanning_rules() {
     let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
     assert_eq!(
         notes.len(),
-        2,
-        "one notification per account or region not scanned"
+        3,
+        "one notification per account, region or resource not scanned"
     );
     assert!(notes.iter().all(|n| n["level"] == "error"));
     let suppressed: Vec<&Value> = results

@@ -10,7 +10,7 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::session::{Retries, Session, sdk_error};
-use super::{Options, network};
+use super::{Options, network, resources};
 use crate::inventory::{
     AccountInventory, AttachedPolicy, CollectionStatus, InlinePolicy, PeeringConnection,
     PeeringSide, PolicyDocument, RegionInventory, Role, Subnet, TransitGatewayAttachment, Vpc,
@@ -91,11 +91,33 @@ async fn read_account(
         }
     }
     read.sort_by(|a, b| a.region.cmp(&b.region));
+    read_buckets(&session, &mut read).await;
     AccountInventory {
         account_id: account.to_owned(),
         status: CollectionStatus::Collected,
         roles,
         regions: read,
+    }
+}
+
+/// S3 lists buckets once per account: each bucket's policy is read in its own region and
+/// filed there, for the regions read (a failed region stays failed). A failed list makes S3
+/// unread in every region.
+async fn read_buckets(session: &Session, regions: &mut [RegionInventory]) {
+    let listed = resources::s3_buckets(session).await;
+    for region in regions.iter_mut().filter(|r| r.status.failure().is_none()) {
+        let read = match &listed {
+            Ok(buckets) => {
+                let here: Vec<String> = buckets
+                    .iter()
+                    .filter(|(_, r)| *r == region.region)
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                resources::s3_policies(session, &region.region.clone(), here).await
+            }
+            Err(e) => (crate::inventory::ResourceKind::S3Bucket, Err(e.clone())),
+        };
+        resources::record(region, read);
     }
 }
 
@@ -189,6 +211,8 @@ async fn enabled_regions(client: &aws_sdk_ec2::Client) -> Result<Vec<String>, St
 struct RegionClients {
     ec2: aws_sdk_ec2::Client,
     ram: aws_sdk_ram::Client,
+    /// For the resource-policy readers, which make their clients as they need them.
+    session: Session,
 }
 
 impl RegionClients {
@@ -196,6 +220,7 @@ impl RegionClients {
         RegionClients {
             ec2: session.ec2(Some(region)),
             ram: session.ram(region),
+            session: session.clone(),
         }
     }
 }
@@ -212,7 +237,11 @@ async fn read_region(clients: &RegionClients, region: &str, account: &str) -> Re
         Ok::<_, String>(inventory)
     };
     match read.await {
-        Ok(region) => region,
+        Ok(mut inventory) => {
+            // Resource types are read whole or not at all each, without failing the region.
+            resources::read_region(&clients.session, region, &mut inventory).await;
+            inventory
+        }
         Err(error) => RegionInventory {
             region: region.to_owned(),
             status: CollectionStatus::Failed { error },

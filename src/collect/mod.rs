@@ -23,6 +23,7 @@ mod account;
 mod network;
 mod organization;
 mod progress;
+mod resources;
 mod session;
 
 pub use account::read_roles;

@@ -216,6 +216,19 @@ fn partition(service: &str, account: &str, region: &str) -> RetryPartition {
         .build()
 }
 
+/// A client of one service in one region, on its own retry partition and counted.
+macro_rules! regional {
+    ($session:expr, $krate:ident, $service:literal, $region:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from(&$session.config)
+                .region(Region::new($region.to_owned()))
+                .retry_partition(partition($service, &$session.account, $region))
+                .interceptor($session.counter($service))
+                .build(),
+        )
+    };
+}
+
 /// Credentials of one account (the caller's own, or an assumed role's) and the clients made
 /// from them, each with its own retry partition and the retry counter.
 #[derive(Debug, Clone)]
@@ -318,11 +331,44 @@ impl Session {
 
     /// AWS RAM in `region` (shares are regional).
     pub fn ram(&self, region: &str) -> aws_sdk_ram::Client {
-        aws_sdk_ram::Client::from_conf(
-            aws_sdk_ram::config::Builder::from(&self.config)
-                .region(Region::new(region.to_owned()))
-                .retry_partition(partition("ram", &self.account, region))
-                .interceptor(self.counter("ram"))
+        regional!(self, aws_sdk_ram, "ram", region)
+    }
+
+    pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
+        regional!(self, aws_sdk_kms, "kms", region)
+    }
+
+    pub fn sqs(&self, region: &str) -> aws_sdk_sqs::Client {
+        regional!(self, aws_sdk_sqs, "sqs", region)
+    }
+
+    pub fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        regional!(self, aws_sdk_sns, "sns", region)
+    }
+
+    pub fn secretsmanager(&self, region: &str) -> aws_sdk_secretsmanager::Client {
+        regional!(self, aws_sdk_secretsmanager, "secretsmanager", region)
+    }
+
+    pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+        regional!(self, aws_sdk_lambda, "lambda", region)
+    }
+
+    pub fn ecr(&self, region: &str) -> aws_sdk_ecr::Client {
+        regional!(self, aws_sdk_ecr, "ecr", region)
+    }
+
+    /// S3 in `region` (`None`: the configuration's own, for the global bucket list). Behind a
+    /// custom endpoint (a VPC endpoint, an S3-compatible proxy, an emulator) bucket names
+    /// cannot be host names, so requests are path-style there.
+    pub fn s3(&self, region: Option<&str>) -> aws_sdk_s3::Client {
+        let region = region.map(str::to_owned).unwrap_or_else(|| self.region());
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.config)
+                .region(Region::new(region.clone()))
+                .force_path_style(self.config.endpoint_url().is_some())
+                .retry_partition(partition("s3", &self.account, &region))
+                .interceptor(self.counter("s3"))
                 .build(),
         )
     }

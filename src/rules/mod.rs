@@ -24,6 +24,7 @@ use crate::tenants::{Owner, TenantMap};
 pub mod coverage;
 pub mod guardrail;
 pub mod network;
+pub mod resource;
 pub mod trust;
 
 pub use coverage::expired_suppression::ExpiredSuppression;
@@ -137,11 +138,20 @@ impl<'a> Context<'a> {
     }
 }
 
-/// One account, with its trust policies analysed once for all rules.
+/// One account, with its trust and resource policies analysed once for all rules.
 pub struct AccountView<'a> {
     pub inventory: &'a AccountInventory,
     pub owner: Owner,
     pub roles: Vec<(&'a Role, Analysis)>,
+    /// Every resource read with a policy or grants, in collected regions.
+    pub resources: Vec<ResourceView<'a>>,
+}
+
+/// A resource and its policy's analysis (`None`: it has no policy, only grants).
+pub struct ResourceView<'a> {
+    pub region: &'a str,
+    pub resource: &'a crate::inventory::ResourcePolicy,
+    pub analysis: Option<Result<crate::policy::resource::ResourceAnalysis, PolicyError>>,
 }
 
 /// A trust policy's analysis, shared by every role whose document is the same.
@@ -241,10 +251,30 @@ impl<'a> AccountView<'a> {
                 (role, analysis)
             })
             .collect();
+        let resources = inventory
+            .regions
+            .iter()
+            .filter(|r| r.status.failure().is_none())
+            .flat_map(|r| r.resources.iter().map(move |res| (r.region.as_str(), res)))
+            .filter(|(_, res)| res.status.failure().is_none())
+            .filter(|(_, res)| res.policy.is_some() || !res.grants.is_empty())
+            .map(|(region, resource)| {
+                let scope = Scope::of_arn(&resource.arn, id, &organization.id, org_path.as_deref());
+                ResourceView {
+                    region,
+                    resource,
+                    analysis: resource
+                        .policy
+                        .as_ref()
+                        .map(|p| crate::policy::resource::analyse(p, &scope)),
+                }
+            })
+            .collect();
         AccountView {
             inventory,
             owner: tenants.owner(id),
             roles,
+            resources,
         }
     }
 }
@@ -271,6 +301,7 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
     use coverage::*;
     use guardrail::*;
     use network::*;
+    use resource::*;
     use trust::*;
     vec![
         Box::new(cross_tenant_trust::CrossTenantTrust),
@@ -290,6 +321,12 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
         Box::new(external_ram_share::ExternalRamShare),
         Box::new(cross_tenant_privatelink::CrossTenantPrivateLink),
         Box::new(cross_tenant_sg_reference::CrossTenantSgReference),
+        Box::new(cross_tenant_resource_access::CrossTenantResourceAccess),
+        Box::new(organization_wide_resource_access::OrganizationWideResourceAccess),
+        Box::new(public_resource_access::PublicResourceAccess),
+        Box::new(external_resource_access::ExternalResourceAccess),
+        Box::new(service_without_source::ServiceWithoutSource),
+        Box::new(unresolved_resource_policy::UnresolvedResourcePolicy),
         Box::new(required_scp_missing::RequiredScpMissing),
         Box::new(required_scp_weakened::RequiredScpWeakened),
         Box::new(not_enforced::GuardrailNotEnforced),
@@ -342,6 +379,12 @@ mod tests {
                 "external-ram-share",
                 "cross-tenant-privatelink",
                 "cross-tenant-sg-reference",
+                "cross-tenant-resource-access",
+                "organization-wide-resource-access",
+                "public-resource-access",
+                "external-resource-access",
+                "service-principal-without-source",
+                "unresolved-resource-policy",
                 "required-scp-missing",
                 "required-scp-weakened",
                 "guardrail-not-enforced",

@@ -83,6 +83,11 @@ impl Rule for NotScanned {
                 }
             }
         }
+        for data in inv.accounts.iter().filter(|a| a.status.failure().is_none()) {
+            for region in data.regions.iter().filter(|r| r.status.failure().is_none()) {
+                out.extend(unread_resources(self.doc(), cx, &data.account_id, region));
+            }
+        }
         for data in &inv.accounts {
             for region in &data.regions {
                 out.extend(truncated_route_tables(
@@ -94,6 +99,91 @@ impl Rule for NotScanned {
             }
         }
     }
+}
+
+/// Resource types not read in a region that was (a listing failed, or the inventory predates
+/// resource policies), and single resources whose policy could not be read: unknown, so not
+/// clean.
+fn unread_resources(
+    doc: &'static RuleDoc,
+    cx: &Context<'_>,
+    account: &str,
+    region: &crate::inventory::RegionInventory,
+) -> Vec<Finding> {
+    use crate::inventory::ResourceKind;
+    let org = &cx.inventory.organization;
+    let subject = |resource: String, kind_path: String| Subject {
+        account: account.to_owned(),
+        region: Some(region.region.clone()),
+        tenant: cx.tenants.owner(account).tenant().map(str::to_owned),
+        resource,
+        kind_path,
+    };
+    let account_arn = format!(
+        "arn:aws:organizations::{}:account/{}/{account}",
+        org.management_account_id, org.id
+    );
+    let mut out = Vec::new();
+    let missing: Vec<&str> = ResourceKind::ALL
+        .into_iter()
+        .filter(|k| !region.resource_types.iter().any(|r| r.kind == *k))
+        .map(|k| k.noun())
+        .collect();
+    if !missing.is_empty() {
+        let why = if cx.inventory.format_version < 4 {
+            format!(
+                "the inventory (format {}) predates resource policies: collect it again",
+                cx.inventory.format_version
+            )
+        } else {
+            "no collection record for them".to_owned()
+        };
+        out.push(
+            Finding::new(
+                doc,
+                subject(account_arn.clone(), "collection/resources".to_owned()),
+                format!(
+                    "account {account} in {} was not scanned for resource policies ({}): {why}",
+                    region.region,
+                    missing.join(", ")
+                ),
+                json!({"account": account, "region": region.region, "resource_types": missing, "error": why}),
+            )
+            .with_key("resource-types"),
+        );
+    }
+    for read in &region.resource_types {
+        if let Some(error) = read.status.failure() {
+            out.push(
+                Finding::new(
+                    doc,
+                    subject(account_arn.clone(), format!("collection/{}", read.kind.segment())),
+                    format!(
+                        "account {account} in {} was not scanned for {} policies: {error}",
+                        region.region,
+                        read.kind.noun()
+                    ),
+                    json!({"account": account, "region": region.region, "resource_type": read.kind, "error": error}),
+                )
+                .with_key(read.kind.segment()),
+            );
+        }
+    }
+    for res in &region.resources {
+        if let Some(error) = res.status.failure() {
+            let name = res.arn.rsplit([':', '/']).next().unwrap_or(&res.arn);
+            out.push(Finding::new(
+                doc,
+                subject(res.arn.clone(), format!("{}/{name}", res.kind.segment())),
+                format!(
+                    "the policy of {} `{name}` in account {account} was not read: {error}",
+                    res.kind.noun()
+                ),
+                json!({"resource": res.arn, "error": error}),
+            ));
+        }
+    }
+    out
 }
 
 /// A transit-gateway route table whose static routes were read in part

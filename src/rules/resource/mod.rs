@@ -1,0 +1,316 @@
+//! The resource rules: who a tenant's data can be reached by without assuming any role,
+//! through S3 bucket, KMS key (and grant), SQS queue, SNS topic, secret, Lambda function and
+//! ECR repository policies. One rule a file; what they share is here: every grant of every
+//! resource, sorted once into who it reaches, and one finding per resource and counterpart
+//! that merges the statements granting it.
+
+pub mod cross_tenant_resource_access;
+pub mod external_resource_access;
+pub mod organization_wide_resource_access;
+pub mod public_resource_access;
+pub mod service_without_source;
+pub mod unresolved_resource_policy;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::finding::{Counterpart, Finding, Subject};
+use crate::policy::resource::{self, Access};
+use crate::policy::{Scope, Trustee, principal};
+use crate::rules::trust::account_counterpart;
+use crate::rules::{AccountView, Context, ResourceView, RuleDoc};
+use crate::tenants::{Owner, Reach};
+
+/// Which rule a grant falls to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    CrossTenant,
+    OrganizationWide,
+    Public,
+    External,
+    ServiceWithoutSource,
+    Unresolved,
+}
+
+/// One way in: who, by what statement (or KMS grant), to which actions.
+#[derive(Debug, Clone)]
+pub struct Way {
+    pub actions: Vec<String>,
+    pub evidence: Value,
+    /// The service it goes through, for a service principal.
+    pub via: Option<String>,
+    /// Requirements of an allowed vendor the grant does not make.
+    pub missing: Vec<String>,
+}
+
+/// Everything one resource grants to one counterpart, under one rule.
+pub struct Reached {
+    pub class: Class,
+    pub counterpart: Counterpart,
+    pub ways: Vec<Way>,
+}
+
+impl Reached {
+    pub fn actions(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.ways.iter().flat_map(|w| w.actions.clone()).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// Every grant of `rv`, sorted into the rule it falls to and merged per counterpart. A
+/// tenant's resource is judged against the other tenants; a platform resource only against
+/// the organization, everyone and the outside (serving tenants is what it is for).
+pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) -> Vec<Reached> {
+    let account = view.inventory.account_id.as_str();
+    let mut merged: BTreeMap<(Class, String), Reached> = BTreeMap::new();
+    let mut add = |class: Class, key: String, counterpart: Counterpart, way: Way| {
+        merged
+            .entry((class, key))
+            .or_insert_with(|| Reached {
+                class,
+                counterpart,
+                ways: Vec::new(),
+            })
+            .ways
+            .push(way);
+    };
+    let org_path = cx.tenants.tree.org_path(account);
+    let scope = Scope::of_arn(
+        &rv.resource.arn,
+        account,
+        &cx.inventory.organization.id,
+        Some(&org_path),
+    );
+    let mut grants: Vec<(Trustee, Way)> = Vec::new();
+    if let Some(Ok(analysis)) = &rv.analysis {
+        for g in analysis.grants() {
+            let mut way = Way {
+                actions: g.actions.clone(),
+                evidence: json!({"statement_index": g.statement, "statement": analysis.trust.statement(g.statement)}),
+                via: None,
+                missing: Vec::new(),
+            };
+            if let Trustee::Service { name } = &g.trustee {
+                way.via = Some(name.clone());
+                match resource::service_sources(g, &scope) {
+                    Some(sources) if !sources.iter().any(|t| *t == Trustee::AnyAccount) => {
+                        for t in sources {
+                            grants.push((t, way.clone()));
+                        }
+                    }
+                    _ => add(
+                        Class::ServiceWithoutSource,
+                        name.clone(),
+                        Counterpart::described(format!(
+                            "any account's use of `{name}` (no source condition)"
+                        )),
+                        way,
+                    ),
+                }
+                continue;
+            }
+            grants.push((g.trustee.clone(), way));
+        }
+    }
+    for grant in &rv.resource.grants {
+        let trustee = if grant.grantee_principal.ends_with(".amazonaws.com") {
+            Trustee::Service {
+                name: grant.grantee_principal.clone(),
+            }
+        } else {
+            principal::aws_principal(&grant.grantee_principal, &scope)
+        };
+        let way = Way {
+            actions: grant.operations.iter().map(|o| format!("kms:{o}")).collect(),
+            evidence: json!({"kms_grant": grant}),
+            via: None,
+            missing: Vec::new(),
+        };
+        if matches!(trustee, Trustee::Service { .. }) {
+            continue; // A service's grant is made by the account's own use of that service.
+        }
+        grants.push((trustee, way));
+    }
+    let own = &view.owner;
+    for (trustee, way) in grants {
+        match cx.tenants.reach(&trustee) {
+            Reach::Accounts(ids) => {
+                for id in ids {
+                    let owner = cx.tenants.owner(&id);
+                    let class = match (&owner, own) {
+                        (Owner::Tenant(t), Owner::Tenant(o)) if t == o => continue,
+                        (Owner::Tenant(_) | Owner::Unmapped, Owner::Tenant(_)) => Class::CrossTenant,
+                        (Owner::External, _) => Class::External,
+                        (Owner::ThirdParty(i), _) => {
+                            let vendor = cx.tenants.third_party(*i);
+                            let missing = third_party_missing(&vendor.require_conditions, &way);
+                            if missing.is_empty() {
+                                continue;
+                            }
+                            let mut way = way.clone();
+                            way.missing = missing;
+                            add(Class::External, id.clone(), account_counterpart(cx, &id), way);
+                            continue;
+                        }
+                        _ => continue,
+                    };
+                    add(class, id.clone(), account_counterpart(cx, &id), way.clone());
+                }
+            }
+            Reach::WholeOrganization => add(
+                Class::OrganizationWide,
+                cx.inventory.organization.id.clone(),
+                Counterpart::described(format!(
+                    "every account of organization `{}`, every tenant included",
+                    cx.inventory.organization.id
+                )),
+                way,
+            ),
+            Reach::OtherOrganization(id) => add(
+                Class::External,
+                id.clone(),
+                Counterpart::described(format!("every account of organization `{id}`")),
+                way,
+            ),
+            Reach::OtherPartition { partition, account } => add(
+                Class::External,
+                format!("{partition}:{account}"),
+                Counterpart::described(format!("account {account} of partition `{partition}`")),
+                way,
+            ),
+            Reach::Anyone { .. } => add(
+                Class::Public,
+                "*".to_owned(),
+                Counterpart::described("any AWS account"),
+                way,
+            ),
+            Reach::Unresolved => add(
+                Class::Unresolved,
+                format!("{trustee:?}"),
+                Counterpart::described(format!("a principal tenantguard cannot resolve ({})", trustee_text(&trustee))),
+                way,
+            ),
+            Reach::NotAnAccount => {}
+        }
+    }
+    merged.into_values().collect()
+}
+
+fn trustee_text(t: &Trustee) -> String {
+    match t {
+        Trustee::Unresolved { value, .. } => value.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A vendor's requirements a resource grant does not make. `sts:ExternalId` belongs to role
+/// assumption: a resource policy cannot require it, so it is not asked of one.
+fn third_party_missing(required: &[String], way: &Way) -> Vec<String> {
+    let statement = way.evidence.get("statement");
+    required
+        .iter()
+        .filter(|k| !k.eq_ignore_ascii_case("sts:ExternalId"))
+        .filter(|k| {
+            !statement
+                .and_then(|s| s.get("Condition"))
+                .is_some_and(|c| c.to_string().to_ascii_lowercase().contains(&k.to_ascii_lowercase()))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The findings of `class` on every resource of the account.
+pub fn report(
+    doc: &RuleDoc,
+    cx: &Context<'_>,
+    view: &AccountView<'_>,
+    class: Class,
+    out: &mut Vec<Finding>,
+) {
+    for rv in &view.resources {
+        for r in reached(cx, view, rv).into_iter().filter(|r| r.class == class) {
+            out.push(finding(doc, cx, view, rv, &r));
+        }
+    }
+}
+
+/// The kinds of access, in words: `read, write`.
+pub fn access_words(access: &[Access]) -> String {
+    access
+        .iter()
+        .map(|a| a.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn finding(
+    doc: &RuleDoc,
+    cx: &Context<'_>,
+    view: &AccountView<'_>,
+    rv: &ResourceView<'_>,
+    r: &Reached,
+) -> Finding {
+    let account = view.inventory.account_id.as_str();
+    let res = rv.resource;
+    let actions = r.actions();
+    let access = resource::access(&actions);
+    let name = res.arn.rsplit([':', '/']).next().unwrap_or(&res.arn);
+    let via = r
+        .ways
+        .iter()
+        .find_map(|w| w.via.as_deref())
+        .filter(|_| r.class != Class::ServiceWithoutSource)
+        .map(|s| format!(" through `{s}`"))
+        .unwrap_or_default();
+    let missing: Vec<&String> = r.ways.iter().flat_map(|w| &w.missing).collect();
+    let without = if missing.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " without requiring {}",
+            missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let block = res.public_access_block.filter(|b| b.restrict_public_buckets && r.class == Class::Public);
+    let blocked = if block.is_some() {
+        " (the bucket's Block Public Access `RestrictPublicBuckets` makes AWS ignore it for callers outside the account while it stays on)"
+    } else {
+        ""
+    };
+    let message = format!(
+        "{} `{name}` of {} grants {} access ({}) to {}{via}{without}{blocked}",
+        res.kind.noun(),
+        cx.tenants.describe(account),
+        access_words(&access),
+        actions.join(", "),
+        r.counterpart.description,
+    );
+    let mut finding = Finding::new(
+        doc,
+        Subject {
+            account: account.to_owned(),
+            region: Some(rv.region.to_owned()),
+            tenant: view.owner.tenant().map(str::to_owned),
+            resource: res.arn.clone(),
+            kind_path: format!("{}/{name}", res.kind.segment()),
+        },
+        message,
+        json!({
+            "resource": res.arn,
+            "kind": res.kind,
+            "access": access,
+            "actions": actions,
+            "grants": r.ways.iter().map(|w| &w.evidence).collect::<Vec<_>>(),
+            "public_access_block": res.public_access_block,
+        }),
+    )
+    .with_counterpart(r.counterpart.clone())
+    .with_actions(actions);
+    if block.is_some() {
+        finding.severity = crate::severity::Severity::Medium;
+    }
+    finding
+}
