@@ -210,10 +210,24 @@ fn synthetic_resources(i: usize, id: &str, region: &str, accounts: usize) -> Vec
         public_access_block: None,
     };
     let neighbour = account_id(i + 1);
-    let bucket_principal = if i % 500 == 7 && accounts > i + 1 { neighbour.as_str() } else { id };
+    let bucket_principal = if i % 500 == 7 && accounts > i + 1 {
+        neighbour.as_str()
+    } else {
+        id
+    };
     vec![
-        resource(ResourceKind::S3Bucket, format!("arn:aws:s3:::tenant-{id}-{region}"), bucket_principal, "s3:GetObject"),
-        resource(ResourceKind::SqsQueue, format!("arn:aws:sqs:{region}:{id}:work"), id, "sqs:SendMessage"),
+        resource(
+            ResourceKind::S3Bucket,
+            format!("arn:aws:s3:::tenant-{id}-{region}"),
+            bucket_principal,
+            "s3:GetObject",
+        ),
+        resource(
+            ResourceKind::SqsQueue,
+            format!("arn:aws:sqs:{region}:{id}:work"),
+            id,
+            "sqs:SendMessage",
+        ),
     ]
 }
 

@@ -373,8 +373,19 @@ async fn denied_and_throttled_accounts_are_data_not_crashes() {
 async fn the_audit_policies_are_exactly_what_a_scan_calls() {
     // The network organization owns everything a read can follow (gateways with route
     // tables, shares, an endpoint service), so every shipped action has a reason to be called.
-    let (_turn, endpoint, _, _dir, config) =
+    let (_turn, endpoint, s, _dir, config) =
         network_scenario(|c| c.replace("[collect]\nregions = [\"eu-west-1\"]\n", "")).await;
+    // And one resource of every type with a policy, so that every policy read is made.
+    seed::resource_policies(
+        &endpoint,
+        &seed::Parties {
+            org_id: &s.org_id,
+            owner: &s.mesh_a,
+            beta: &s.mesh_b,
+            shared: &s.network,
+        },
+    )
+    .await;
     moto::post(&format!("{endpoint}/moto-api/recorder/reset-recording"), "");
     moto::post(&format!("{endpoint}/moto-api/recorder/start-recording"), "");
     // No region list: the all-regions path, which also calls DescribeRegions.
@@ -597,6 +608,69 @@ async fn live_scan_finds_every_network_path_between_tenants() {
             .iter()
             .any(|r| r["to"] == "spokea" && r["from"] == "spokeb"),
         "{reach:#?}"
+    );
+}
+
+/// Every resource type with a resource policy, seeded with a violating and a clean policy:
+/// exactly the violations are found, with the access they grant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_scan_finds_exactly_the_resource_policy_violations() {
+    let Scenario {
+        _turn,
+        endpoint,
+        seeded,
+        dir: _dir,
+        config,
+    } = scenario().await;
+    let parties = seed::Parties {
+        org_id: &seeded.org_id,
+        owner: &seeded.acme,
+        beta: &seeded.beta,
+        shared: &seeded.shared,
+    };
+    let want: BTreeSet<(String, String, String)> = seed::resource_policies(&endpoint, &parties)
+        .await
+        .into_iter()
+        .map(|(r, a, c)| (r.to_owned(), a, c))
+        .collect();
+    let (code, report, stderr) = run(&endpoint, scan_args(&config, &["--regions", REGIONS])).await;
+    assert_eq!(code, 1, "{stderr}");
+    let v: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["complete"], true, "{report}");
+    let findings = v["findings"].as_array().unwrap();
+    let got: BTreeSet<(String, String, String)> = findings
+        .iter()
+        .filter(|f| {
+            let rule = f["rule"].as_str().unwrap();
+            rule.contains("resource") || rule == "service-principal-without-source"
+        })
+        .map(|f| {
+            let c = &f["counterpart"];
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["resource"].as_str().unwrap().to_owned(),
+                c["account"]
+                    .as_str()
+                    .or(c["description"].as_str())
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want, "{report}");
+    let key = findings
+        .iter()
+        .find(|f| f["resource"].as_str().unwrap().contains(":key/"))
+        .unwrap();
+    assert_eq!(
+        key["evidence"][0]["access"],
+        serde_json::json!(["decrypt"]),
+        "{key}"
+    );
+    assert_eq!(
+        key["evidence"][0]["grants"].as_array().unwrap().len(),
+        2,
+        "the key policy statement and the grant, merged: {key}"
     );
 }
 

@@ -52,7 +52,9 @@ pub fn record(inventory: &mut RegionInventory, (kind, read): TypeRead) {
         }
         Err(error) => CollectionStatus::Failed { error },
     };
-    inventory.resource_types.push(ResourceTypeRead { kind, status });
+    inventory
+        .resource_types
+        .push(ResourceTypeRead { kind, status });
     inventory.resource_types.sort_by_key(|r| r.kind);
     inventory
         .resources
@@ -66,7 +68,11 @@ fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
 
 /// Runs `read` for every item, `limit` at once, in item order. A task that panicked fails the
 /// whole type: which resource it was is not known, so none may pass for clean.
-async fn each<I, T, F, Fut>(limit: &Arc<Semaphore>, items: Vec<I>, read: F) -> Result<Vec<T>, String>
+async fn each<I, T, F, Fut>(
+    limit: &Arc<Semaphore>,
+    items: Vec<I>,
+    read: F,
+) -> Result<Vec<T>, String>
 where
     I: Send + 'static,
     T: Send + 'static,
@@ -90,7 +96,11 @@ where
 }
 
 /// A resource whose policy read gave `policy` (`Ok(None)`: it has none).
-fn resource(kind: ResourceKind, arn: String, policy: Result<Option<String>, String>) -> ResourcePolicy {
+fn resource(
+    kind: ResourceKind,
+    arn: String,
+    policy: Result<Option<String>, String>,
+) -> ResourcePolicy {
     let (status, policy) = match policy {
         Ok(p) => (CollectionStatus::Collected, p.map(PolicyDocument::Text)),
         Err(error) => (CollectionStatus::Failed { error }, None),
@@ -113,7 +123,11 @@ pub async fn s3_buckets(session: &Session) -> Result<Vec<(String, String)>, Stri
     let mut pages = s3.list_buckets().into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| sdk_error("ListBuckets", &e))?;
-        names.extend(page.buckets().iter().filter_map(|b| b.name().map(str::to_owned)));
+        names.extend(
+            page.buckets()
+                .iter()
+                .filter_map(|b| b.name().map(str::to_owned)),
+        );
     }
     let mut out = Vec::new();
     for name in names {
@@ -174,7 +188,11 @@ async fn kms_keys(session: &Session, region: &str, limit: &Arc<Semaphore>) -> Ty
         let mut pages = kms.list_keys().into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| sdk_error("ListKeys", &e))?;
-            keys.extend(page.keys().iter().filter_map(|k| k.key_id().map(str::to_owned)));
+            keys.extend(
+                page.keys()
+                    .iter()
+                    .filter_map(|k| k.key_id().map(str::to_owned)),
+            );
         }
         Ok::<_, String>(keys)
     };
@@ -188,7 +206,10 @@ async fn kms_keys(session: &Session, region: &str, limit: &Arc<Semaphore>) -> Ty
     })
     .await;
     // AWS managed keys' policies are AWS's: only customer managed keys are kept.
-    (ResourceKind::KmsKey, found.map(|f| f.into_iter().flatten().collect()))
+    (
+        ResourceKind::KmsKey,
+        found.map(|f| f.into_iter().flatten().collect()),
+    )
 }
 
 async fn kms_key(kms: &aws_sdk_kms::Client, id: String) -> Option<ResourcePolicy> {
@@ -197,7 +218,11 @@ async fn kms_key(kms: &aws_sdk_kms::Client, id: String) -> Option<ResourcePolicy
         Ok(d) => d,
         Err(e) => {
             let arn = format!("kms key {id}");
-            return Some(resource(ResourceKind::KmsKey, arn, Err(sdk_error(&format!("DescribeKey {id}"), &e))));
+            return Some(resource(
+                ResourceKind::KmsKey,
+                arn,
+                Err(sdk_error(&format!("DescribeKey {id}"), &e)),
+            ));
         }
     };
     let meta = described.key_metadata()?;
@@ -217,10 +242,16 @@ async fn kms_key(kms: &aws_sdk_kms::Client, id: String) -> Option<ResourcePolicy
     let mut pages = kms.list_grants().key_id(&id).into_paginator().send();
     while let Some(page) = pages.next().await {
         match page {
-            Ok(page) => found.grants.extend(page.grants().iter().map(|g| KmsGrant {
-                id: g.grant_id().unwrap_or_default().to_owned(),
-                grantee_principal: g.grantee_principal().unwrap_or_default().to_owned(),
-                operations: g.operations().iter().map(|o| o.as_str().to_owned()).collect(),
+            Ok(page) => found.grants.extend(page.grants().iter().map(|g| {
+                KmsGrant {
+                    id: g.grant_id().unwrap_or_default().to_owned(),
+                    grantee_principal: g.grantee_principal().unwrap_or_default().to_owned(),
+                    operations: g
+                        .operations()
+                        .iter()
+                        .map(|o| o.as_str().to_owned())
+                        .collect(),
+                }
             })),
             Err(e) => {
                 found.status = CollectionStatus::Failed {
@@ -266,7 +297,9 @@ async fn sqs_queues(session: &Session, region: &str, limit: &Arc<Semaphore>) -> 
                         .and_then(|m| m.get(&QueueAttributeName::QueueArn))
                         .cloned()
                         .unwrap_or_else(|| url.clone());
-                    let policy = attrs.and_then(|m| m.get(&QueueAttributeName::Policy)).cloned();
+                    let policy = attrs
+                        .and_then(|m| m.get(&QueueAttributeName::Policy))
+                        .cloned();
                     resource(ResourceKind::SqsQueue, arn, Ok(policy))
                 }
                 Err(e) => resource(
@@ -288,7 +321,11 @@ async fn sns_topics(session: &Session, region: &str, limit: &Arc<Semaphore>) -> 
         let mut pages = sns.list_topics().into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| sdk_error("ListTopics", &e))?;
-            arns.extend(page.topics().iter().filter_map(|t| t.topic_arn().map(str::to_owned)));
+            arns.extend(
+                page.topics()
+                    .iter()
+                    .filter_map(|t| t.topic_arn().map(str::to_owned)),
+            );
         }
         Ok::<_, String>(arns)
     };
@@ -320,7 +357,11 @@ async fn secrets(session: &Session, region: &str, limit: &Arc<Semaphore>) -> Typ
         let mut pages = sm.list_secrets().into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| sdk_error("ListSecrets", &e))?;
-            arns.extend(page.secret_list().iter().filter_map(|s| s.arn().map(str::to_owned)));
+            arns.extend(
+                page.secret_list()
+                    .iter()
+                    .filter_map(|s| s.arn().map(str::to_owned)),
+            );
         }
         Ok::<_, String>(arns)
     };
@@ -352,7 +393,11 @@ async fn lambda_functions(session: &Session, region: &str, limit: &Arc<Semaphore
         let mut pages = lambda.list_functions().into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| sdk_error("ListFunctions", &e))?;
-            arns.extend(page.functions().iter().filter_map(|f| f.function_arn().map(str::to_owned)));
+            arns.extend(
+                page.functions()
+                    .iter()
+                    .filter_map(|f| f.function_arn().map(str::to_owned)),
+            );
         }
         Ok::<_, String>(arns)
     };
@@ -383,7 +428,10 @@ async fn ecr_repositories(session: &Session, region: &str, limit: &Arc<Semaphore
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| sdk_error("DescribeRepositories", &e))?;
             repos.extend(page.repositories().iter().filter_map(|r| {
-                Some((r.repository_name()?.to_owned(), r.repository_arn()?.to_owned()))
+                Some((
+                    r.repository_name()?.to_owned(),
+                    r.repository_arn()?.to_owned(),
+                ))
             }));
         }
         Ok::<_, String>(repos)
@@ -395,7 +443,12 @@ async fn ecr_repositories(session: &Session, region: &str, limit: &Arc<Semaphore
     let found = each(limit, repos, |(name, arn)| {
         let ecr = ecr.clone();
         async move {
-            let policy = match ecr.get_repository_policy().repository_name(&name).send().await {
+            let policy = match ecr
+                .get_repository_policy()
+                .repository_name(&name)
+                .send()
+                .await
+            {
                 Ok(p) => Ok(p.policy_text().map(str::to_owned)),
                 Err(e) if code(&e) == Some("RepositoryPolicyNotFoundException") => Ok(None),
                 Err(e) => Err(sdk_error(&format!("GetRepositoryPolicy {name}"), &e)),

@@ -78,6 +78,48 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
                     other => format!("?{other}"),
                 }
             }
+            // S3 is REST-XML: the action is the method, the path and the sub-resource; named
+            // here by the IAM action that allows it.
+            None if service == "s3" => {
+                let url = v["url"].as_str().unwrap_or_default();
+                let after_host = url.split("://").nth(1).unwrap_or(url);
+                let path = after_host.split_once('/').map_or("", |(_, p)| p);
+                let (path, query) = path.split_once('?').unwrap_or((path, ""));
+                let sub = query
+                    .split('&')
+                    .next()
+                    .unwrap_or("")
+                    .split('=')
+                    .next()
+                    .unwrap_or("");
+                match (
+                    v["method"].as_str().unwrap_or(""),
+                    path.trim_end_matches('/'),
+                    sub,
+                ) {
+                    ("GET", "", _) => "ListAllMyBuckets".to_owned(),
+                    ("GET", _, "location") => "GetBucketLocation".to_owned(),
+                    ("GET", _, "policy") => "GetBucketPolicy".to_owned(),
+                    ("GET", _, "publicAccessBlock") => "GetBucketPublicAccessBlock".to_owned(),
+                    (method, path, sub) => format!("?{method} {path}?{sub}"),
+                }
+            }
+            // Lambda is REST-JSON: `GET /2015-03-31/functions/` and `.../functions/{name}/policy`.
+            None if service == "lambda" => {
+                let url = v["url"].as_str().unwrap_or_default();
+                let path = url
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches('/');
+                if path.ends_with("/policy") {
+                    "GetPolicy".to_owned()
+                } else if path.ends_with("/functions") {
+                    "ListFunctions".to_owned()
+                } else {
+                    format!("?{path}")
+                }
+            }
             None => {
                 let raw = v["body"].as_str().unwrap_or_default();
                 // The recorder stores bodies base64-encoded when `body_encoded` is set.

@@ -214,7 +214,12 @@ async fn handle(mut client: TcpStream, upstream: &str, state: &State) -> std::io
     let random = faults.throttle_percent > 0 && percentile(n, 2) < faults.throttle_percent;
     if every || random || over_budget {
         throttled.fetch_add(1, Ordering::SeqCst);
-        return if json_protocol {
+        let service = scope.get(3).copied().unwrap_or("");
+        return if service == "s3" {
+            // S3 is REST-XML: it throttles with `SlowDown` on a 503.
+            respond(&mut client, "503 Slow Down", "application/xml",
+                "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>proxy</RequestId></Error>").await
+        } else if json_protocol {
             respond(
                 &mut client,
                 "400 Bad Request",
@@ -223,7 +228,7 @@ async fn handle(mut client: TcpStream, upstream: &str, state: &State) -> std::io
             )
             .await
         } else if !body.contains("Action=") {
-            // REST-JSON services (RAM) name the error in a header, on a 429.
+            // REST-JSON services (RAM, Lambda) name the error in a header, on a 429.
             respond_with(
                 &mut client,
                 "429 Too Many Requests",

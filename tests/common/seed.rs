@@ -834,3 +834,288 @@ pub async fn guardrail_organization(endpoint: &str) -> GuardrailSeeded {
         gamma,
     }
 }
+
+/// Who the resource seeds are about: the owning tenant's account, another tenant's, a
+/// platform account, and the organization.
+pub struct Parties<'a> {
+    pub org_id: &'a str,
+    pub owner: &'a str,
+    pub beta: &'a str,
+    pub shared: &'a str,
+}
+
+/// One violating and one clean resource of every type with a resource policy, in `owner`'s
+/// account (a tenant of the seeded organization), in eu-west-1. Returns the exact findings
+/// a scan must give for them: (rule, resource ARN, counterpart account or description).
+pub async fn resource_policies(
+    endpoint: &str,
+    s: &Parties<'_>,
+) -> Vec<(&'static str, String, String)> {
+    use serde_json::json;
+    let mgmt = moto::config(endpoint).await;
+    let owner = &s.owner.to_owned();
+    let cfg = moto::in_account(&mgmt, owner).await;
+    let cfg = cfg.to_builder().region(Region::new("eu-west-1")).build();
+    let region = "eu-west-1";
+    let doc = |statements: serde_json::Value| {
+        json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+    };
+    let allow = |principal: serde_json::Value, action: &str, resource: &str| json!({"Effect": "Allow", "Principal": principal, "Action": action, "Resource": resource});
+    let root = |a: &str| json!({"AWS": format!("arn:aws:iam::{a}:root")});
+    let suffix = &owner[8..];
+
+    // S3: one bucket another tenant reads, one the platform reads.
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&cfg)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = |name: String, policy: String| {
+        let s3 = s3.clone();
+        async move {
+            s3.create_bucket()
+                .bucket(&name)
+                .create_bucket_configuration(
+                    aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            s3.put_bucket_policy()
+                .bucket(&name)
+                .policy(policy)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let leak = format!("acme-leak-{suffix}");
+    bucket(
+        leak.clone(),
+        doc(json!([allow(
+            root(s.beta),
+            "s3:GetObject",
+            &format!("arn:aws:s3:::{leak}/*")
+        )])),
+    )
+    .await;
+    let own = format!("acme-own-{suffix}");
+    bucket(
+        own.clone(),
+        doc(json!([allow(
+            root(s.shared),
+            "s3:GetObject",
+            &format!("arn:aws:s3:::{own}/*")
+        )])),
+    )
+    .await;
+
+    // KMS: a key beta may decrypt with (by policy and by grant: one finding), and the default.
+    let kms = aws_sdk_kms::Client::new(&cfg);
+    let key = |policy: String| {
+        let kms = kms.clone();
+        async move {
+            kms.create_key()
+                .policy(policy)
+                .send()
+                .await
+                .unwrap()
+                .key_metadata()
+                .unwrap()
+                .key_id()
+                .to_owned()
+        }
+    };
+    let default = allow(root(owner), "kms:*", "*");
+    let shared_key = key(doc(json!([
+        default.clone(),
+        allow(root(s.beta), "kms:Decrypt", "*")
+    ])))
+    .await;
+    kms.create_grant()
+        .key_id(&shared_key)
+        .grantee_principal(format!("arn:aws:iam::{}:role/beta-batch", s.beta))
+        .operations(aws_sdk_kms::types::GrantOperation::Decrypt)
+        .send()
+        .await
+        .unwrap();
+    key(doc(json!([default]))).await;
+
+    // SQS: a queue the whole organization may write to; one only SNS topics of this account may.
+    let sqs = aws_sdk_sqs::Client::new(&cfg);
+    let queue = |name: &'static str, policy: String| {
+        let sqs = sqs.clone();
+        async move {
+            sqs.create_queue()
+                .queue_name(name)
+                .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, policy)
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let queue_arn = |name: &str| format!("arn:aws:sqs:{region}:{owner}:{name}");
+    queue("acme-orgwide", doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": queue_arn("acme-orgwide"), "Condition": {"StringEquals": {"aws:PrincipalOrgID": s.org_id}}}]))).await;
+    queue("acme-notified", doc(json!([{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": queue_arn("acme-notified"), "Condition": {"StringEquals": {"aws:SourceAccount": owner}}}]))).await;
+
+    // SNS: a topic anyone may publish to; one only the account may.
+    let sns = aws_sdk_sns::Client::new(&cfg);
+    for (name, principal) in [
+        ("acme-public", json!({"AWS": "*"})),
+        ("acme-private", root(owner)),
+    ] {
+        let arn = sns
+            .create_topic()
+            .name(name)
+            .send()
+            .await
+            .unwrap()
+            .topic_arn()
+            .unwrap()
+            .to_owned();
+        sns.set_topic_attributes()
+            .topic_arn(&arn)
+            .attribute_name("Policy")
+            .attribute_value(doc(json!([allow(principal, "sns:Publish", &arn)])))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // Secrets Manager: a secret an outside account may read; one the allowed vendor may.
+    let sm = aws_sdk_secretsmanager::Client::new(&cfg);
+    let mut secret_arns = Vec::new();
+    for (name, reader) in [("acme-external", OUTSIDER), ("acme-vendor", VENDOR)] {
+        let arn = sm
+            .create_secret()
+            .name(name)
+            .secret_string("x")
+            .send()
+            .await
+            .unwrap()
+            .arn()
+            .unwrap()
+            .to_owned();
+        sm.put_resource_policy()
+            .secret_id(&arn)
+            .resource_policy(doc(json!([allow(
+                root(reader),
+                "secretsmanager:GetSecretValue",
+                "*"
+            )])))
+            .send()
+            .await
+            .unwrap();
+        secret_arns.push(arn);
+    }
+
+    // Lambda: a function any account's SNS topic may invoke; one only this account's S3 may.
+    role(
+        &cfg,
+        "acme-lambda",
+        trust(json!({"Service": "lambda.amazonaws.com"}), None),
+    )
+    .await;
+    let lambda = aws_sdk_lambda::Client::new(&cfg);
+    for (name, service, condition) in [
+        ("acme-fn-open", "sns.amazonaws.com", None),
+        ("acme-fn-own", "s3.amazonaws.com", Some(owner.clone())),
+    ] {
+        lambda
+            .create_function()
+            .function_name(name)
+            .runtime(aws_sdk_lambda::types::Runtime::Python312)
+            .role(format!("arn:aws:iam::{owner}:role/acme-lambda"))
+            .handler("index.handler")
+            .code(
+                aws_sdk_lambda::types::FunctionCode::builder()
+                    .zip_file(aws_smithy_types::Blob::new(empty_zip()))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let mut permission = lambda
+            .add_permission()
+            .function_name(name)
+            .statement_id("invoke")
+            .action("lambda:InvokeFunction")
+            .principal(service);
+        if let Some(account) = condition {
+            permission = permission.source_account(account);
+        }
+        permission.send().await.unwrap();
+    }
+
+    // ECR: a repository beta may pull from; one the owner's own account may.
+    let ecr = aws_sdk_ecr::Client::new(&cfg);
+    for (name, reader) in [
+        ("acme-repo-shared", s.beta),
+        ("acme-repo-own", owner.as_str()),
+    ] {
+        ecr.create_repository()
+            .repository_name(name)
+            .send()
+            .await
+            .unwrap();
+        ecr.set_repository_policy()
+            .repository_name(name)
+            .policy_text(
+                json!({"Version": "2012-10-17", "Statement": [{"Sid": "pull", "Effect": "Allow", "Principal": root(reader), "Action": ["ecr:BatchGetImage"]}]}).to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
+    vec![
+        (
+            "cross-tenant-resource-access",
+            format!("arn:aws:s3:::{leak}"),
+            s.beta.to_owned(),
+        ),
+        (
+            "cross-tenant-resource-access",
+            format!("arn:aws:kms:{region}:{owner}:key/{shared_key}"),
+            s.beta.to_owned(),
+        ),
+        (
+            "organization-wide-resource-access",
+            queue_arn("acme-orgwide"),
+            format!(
+                "every account of organization `{}`, every tenant included",
+                s.org_id
+            ),
+        ),
+        (
+            "public-resource-access",
+            format!("arn:aws:sns:{region}:{owner}:acme-public"),
+            "any AWS account".to_owned(),
+        ),
+        (
+            "external-resource-access",
+            secret_arns[0].clone(),
+            OUTSIDER.to_owned(),
+        ),
+        (
+            "service-principal-without-source",
+            format!("arn:aws:lambda:{region}:{owner}:function:acme-fn-open"),
+            "any account's use of `sns.amazonaws.com` (no source condition)".to_owned(),
+        ),
+        (
+            "cross-tenant-resource-access",
+            format!("arn:aws:ecr:{region}:{owner}:repository/acme-repo-shared"),
+            s.beta.to_owned(),
+        ),
+    ]
+}
+
+/// A zip archive with no entries: all a function needs when it is never invoked.
+fn empty_zip() -> Vec<u8> {
+    // The end-of-central-directory record alone is a valid, empty archive.
+    let mut zip = vec![0x50, 0x4b, 0x05, 0x06];
+    zip.extend([0u8; 18]);
+    zip
+}

@@ -124,7 +124,11 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
             principal::aws_principal(&grant.grantee_principal, &scope)
         };
         let way = Way {
-            actions: grant.operations.iter().map(|o| format!("kms:{o}")).collect(),
+            actions: grant
+                .operations
+                .iter()
+                .map(|o| format!("kms:{o}"))
+                .collect(),
             evidence: json!({"kms_grant": grant}),
             via: None,
             missing: Vec::new(),
@@ -142,7 +146,9 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
                     let owner = cx.tenants.owner(&id);
                     let class = match (&owner, own) {
                         (Owner::Tenant(t), Owner::Tenant(o)) if t == o => continue,
-                        (Owner::Tenant(_) | Owner::Unmapped, Owner::Tenant(_)) => Class::CrossTenant,
+                        (Owner::Tenant(_) | Owner::Unmapped, Owner::Tenant(_)) => {
+                            Class::CrossTenant
+                        }
                         (Owner::External, _) => Class::External,
                         (Owner::ThirdParty(i), _) => {
                             let vendor = cx.tenants.third_party(*i);
@@ -152,7 +158,12 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
                             }
                             let mut way = way.clone();
                             way.missing = missing;
-                            add(Class::External, id.clone(), account_counterpart(cx, &id), way);
+                            add(
+                                Class::External,
+                                id.clone(),
+                                account_counterpart(cx, &id),
+                                way,
+                            );
                             continue;
                         }
                         _ => continue,
@@ -190,7 +201,10 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
             Reach::Unresolved => add(
                 Class::Unresolved,
                 format!("{trustee:?}"),
-                Counterpart::described(format!("a principal tenantguard cannot resolve ({})", trustee_text(&trustee))),
+                Counterpart::described(format!(
+                    "a principal tenantguard cannot resolve ({})",
+                    trustee_text(&trustee)
+                )),
                 way,
             ),
             Reach::NotAnAccount => {}
@@ -214,9 +228,11 @@ fn third_party_missing(required: &[String], way: &Way) -> Vec<String> {
         .iter()
         .filter(|k| !k.eq_ignore_ascii_case("sts:ExternalId"))
         .filter(|k| {
-            !statement
-                .and_then(|s| s.get("Condition"))
-                .is_some_and(|c| c.to_string().to_ascii_lowercase().contains(&k.to_ascii_lowercase()))
+            !statement.and_then(|s| s.get("Condition")).is_some_and(|c| {
+                c.to_string()
+                    .to_ascii_lowercase()
+                    .contains(&k.to_ascii_lowercase())
+            })
         })
         .cloned()
         .collect()
@@ -231,7 +247,10 @@ pub fn report(
     out: &mut Vec<Finding>,
 ) {
     for rv in &view.resources {
-        for r in reached(cx, view, rv).into_iter().filter(|r| r.class == class) {
+        for r in reached(cx, view, rv)
+            .into_iter()
+            .filter(|r| r.class == class)
+        {
             out.push(finding(doc, cx, view, rv, &r));
         }
     }
@@ -271,10 +290,16 @@ fn finding(
     } else {
         format!(
             " without requiring {}",
-            missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
-    let block = res.public_access_block.filter(|b| b.restrict_public_buckets && r.class == Class::Public);
+    let block = res
+        .public_access_block
+        .filter(|b| b.restrict_public_buckets && r.class == Class::Public);
     let blocked = if block.is_some() {
         " (the bucket's Block Public Access `RestrictPublicBuckets` makes AWS ignore it for callers outside the account while it stays on)"
     } else {
