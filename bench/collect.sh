@@ -81,27 +81,31 @@ for line in open(rec):
         continue
     v = json.loads(line)
     h = {k.lower(): val for k, val in (v.get("headers") or {}).items()}
+    scope = h.get("authorization", "").split("Credential=")[-1].split("/")
+    service = scope[3] if len(scope) > 3 else "?"
     target = h.get("x-amz-target")
     if target:
-        calls["organizations:" + target.rsplit(".", 1)[-1]] += 1
+        action = target.rsplit(".", 1)[-1]
     else:
         body = v.get("body") or ""
         if v.get("body_encoded"):
             body = base64.b64decode(body).decode("utf-8", "replace")
-        scope = h.get("authorization", "").split("Credential=")[-1].split("/")
         action = next((kv[7:] for kv in body.split("&") if kv.startswith("Action=")), None)
-        if action is None:  # REST-JSON (RAM): the action is the path
-            action = (v.get("url") or "?").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-        calls[(scope[3] if len(scope) > 3 else "?") + ":" + action] += 1
+        if action is None:  # REST (RAM, Lambda, S3): the method and the path's last segment
+            url = (v.get("url") or "?").split("://")[-1]
+            path, _, query = url.partition("?")
+            action = v.get("method", "?") + " " + (path.rstrip("/").rsplit("/", 1)[-1] if "/" in path else "/") + ("?" + query.split("=")[0] if query else "")
+    calls[service + ":" + action] += 1
 org = sum(c for a, c in calls.items() if a.startswith("organizations:"))
-ec2 = sum(c for a, c in calls.items() if a.startswith("ec2:") or a.startswith("ram:"))
-account = sum(calls.values()) - org - ec2
+account = sum(c for a, c in calls.items() if a.split(":")[0] in ("sts", "iam"))
+regional = sum(calls.values()) - org - account
+network = sum(c for a, c in calls.items() if a.split(":")[0] in ("ec2", "ram"))
 r = json.load(open(report))
 not_scanned = sum(1 for f in r["findings"] if f["rule"] == "not-scanned")
 print(f"exit {code}; findings {len(r['findings'])}; complete {r['complete']}; not-scanned {not_scanned}")
 print(f"wall {wall:.1f} s; {members / wall:.1f} accounts/s; peak RSS {int(rss) / 1024:.0f} MB")
 print(f"tenantguard CPU {cpu:.1f} s ({cpu / wall:.2f} cores); moto CPU {moto_cpu:.1f} s ({moto_cpu / wall:.2f} cores)")
-print(f"calls: {sum(calls.values())} in all; organization phase {org}; per account {account / members:.2f} (sts, iam); per account-region {ec2 / (members * regions):.2f} (ec2, ram)")
+print(f"calls: {sum(calls.values())} in all; organization phase {org}; per account {account / members:.2f} (sts, iam); per account-region {regional / (members * regions):.2f} (of which network {network / (members * regions):.2f}, resource policies {(regional - network) / (members * regions):.2f})")
 for a, c in sorted(calls.items()):
     print(f"  {a}: {c}")
 PY

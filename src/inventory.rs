@@ -66,6 +66,20 @@ pub struct Inventory {
     pub organization: Organization,
     /// What was collected in each account.
     pub accounts: Vec<AccountInventory>,
+    /// Only in an inventory a Terraform plan was overlaid on: the planned changes whose
+    /// effect cannot be known before apply (reported `unverifiable-change`, never passed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverifiable_changes: Vec<UnverifiableChange>,
+}
+
+/// A planned change whose effect on isolation cannot be known from the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnverifiableChange {
+    /// The Terraform resource address.
+    pub address: String,
+    pub resource_type: String,
+    pub reason: String,
 }
 
 /// The AWS Organization: its tree, its accounts and its service control policies.

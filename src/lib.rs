@@ -15,6 +15,7 @@ pub mod evaluate;
 pub mod finding;
 pub mod inventory;
 pub mod orgtree;
+pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod rules;

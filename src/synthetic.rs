@@ -177,6 +177,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             ],
         },
         accounts: inventories,
+        unverifiable_changes: Vec::new(),
     };
     let config = format!(
         "required_scps = [\"TenantGuardrails\"]\n\n[organization]\nid = \"o-synthetic1\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{SHARED}\" = \"shared-services\"\n\n[[third_parties]]\nname = \"vendor\"\naccounts = [\"{VENDOR}\"]\n"

@@ -39,8 +39,17 @@ fn commands(text: &str) -> Vec<Vec<String>> {
                 .collect();
             let sub = words.get(1).map(String::as_str).unwrap_or("");
             if [
-                "scan", "collect", "merge", "diff", "suppress", "validate", "rules", "explain",
+                "scan",
+                "collect",
+                "merge",
+                "diff",
+                "suppress",
+                "validate",
+                "rules",
+                "explain",
                 "schema",
+                "plan",
+                "guardrails",
             ]
             .contains(&sub)
             {
@@ -65,6 +74,7 @@ fn yaml_manifests_and_workflows_parse_and_name_real_flags() {
     for file in [
         "examples/github/tenant-gate.yml",
         "examples/github/tenant-nightly.yml",
+        "examples/github/tenant-plan-gate.yml",
         "deploy/kubernetes/indexed-job.yaml",
         "deploy/audit-role/stackset.yaml",
     ] {

@@ -105,6 +105,7 @@ fn org() -> Org {
                 }],
             },
             accounts: ids.iter().map(|id| collected(id)).collect(),
+            unverifiable_changes: vec![],
         },
         // The sandbox is a platform account unless a test wants it unmapped.
         config: CONFIG.replace(

@@ -4,6 +4,7 @@
 
 mod docs;
 mod guardrails;
+mod plan;
 mod scan;
 mod suppress;
 mod validate;
@@ -11,6 +12,7 @@ mod validate;
 use docs::print_rules;
 pub use docs::rules_markdown;
 use guardrails::guardrails;
+use plan::{PlanArgs, plan};
 use scan::{LiveArgs, ScanArgs, collect_live, parse_date, scan};
 use suppress::suppress;
 use validate::validate;
@@ -70,6 +72,9 @@ enum LogFormat {
 enum Command {
     /// Report the isolation findings: of a saved inventory, or collected live first.
     Scan(ScanArgs),
+    /// Judge a Terraform plan (`terraform show -json`) against the last inventory: what the
+    /// change would introduce and resolve, before it is applied.
+    Plan(PlanArgs),
     /// Collect the organization's inventory live, without evaluating it.
     Collect {
         /// The configuration: audit role, regions, tenants (for `--tenant`).
@@ -221,6 +226,8 @@ pub enum CliError {
     UnknownFingerprint { fingerprint: String, report: String },
     #[error(transparent)]
     Merge(#[from] crate::shard::MergeError),
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
 }
 
 /// Parses a command line without running it (tests check shipped manifests with it).
@@ -337,6 +344,7 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             Ok(exit::CLEAN)
         }
         Command::Validate { config, inventory } => validate(&config, inventory.as_deref()),
+        Command::Plan(args) => plan(args),
         Command::Guardrails {
             inventory,
             config,

@@ -199,22 +199,42 @@ pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
         baseline.as_ref(),
         args.today.unwrap_or_else(crate::date::Date::today),
     );
-    let color = args.output.is_none()
+    emit(
+        &evaluation,
+        args.format,
+        args.sarif_category.clone(),
+        args.output.as_deref(),
+    )?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "report written");
+    if !evaluation.complete() {
+        eprintln!("tenantguard: {}", report::completeness(&evaluation));
+    }
+    Ok(exit_code(&evaluation, args.fail_on, args.fail_on_new))
+}
+
+/// Writes the report of `evaluation` in `format` to `output` (standard output if none).
+pub(super) fn emit(
+    evaluation: &Evaluation,
+    format: Format,
+    sarif_category: Option<String>,
+    output: Option<&Path>,
+) -> Result<(), CliError> {
+    let color = output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let emitter: Box<dyn Emitter> = match args.format {
+    let emitter: Box<dyn Emitter> = match format {
         Format::Table => Box::new(report::Table { color }),
         Format::Json => Box::new(report::Json),
         Format::Markdown => Box::new(report::Markdown),
         Format::Sarif => Box::new(report::Sarif {
-            category: args.sarif_category.clone(),
+            category: sarif_category,
         }),
     };
     let mut buffer = Vec::new();
     emitter
-        .emit(&evaluation, &mut buffer)
+        .emit(evaluation, &mut buffer)
         .expect("writing to memory does not fail");
-    match &args.output {
+    match output {
         Some(path) => write_file(path, &buffer)?,
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -222,11 +242,7 @@ pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
             let _ = stdout.write_all(&buffer).and_then(|()| stdout.flush());
         }
     }
-    tracing::info!(seconds = started.elapsed().as_secs_f64(), "report written");
-    if !evaluation.complete() {
-        eprintln!("tenantguard: {}", report::completeness(&evaluation));
-    }
-    Ok(exit_code(&evaluation, args.fail_on, args.fail_on_new))
+    Ok(())
 }
 
 /// 1 wins over 2: a known violation is the more urgent news, and the report still says the

@@ -148,6 +148,7 @@ async fn collect_all(
                     policies: Vec::new(),
                 },
                 accounts: Vec::new(),
+                unverifiable_changes: Vec::new(),
             };
         }
     };
@@ -182,6 +183,7 @@ async fn collect_all(
             ..organization
         },
         accounts,
+        unverifiable_changes: Vec::new(),
     }
 }
 

@@ -92,7 +92,7 @@ fn descriptor(doc: &RuleDoc) -> ReportingDescriptor {
 
 fn result(f: &Finding, rule_index: usize) -> sarif::Result {
     let physical = PhysicalLocation::builder()
-        .artifact_location(ArtifactLocation::builder().uri(f.location.clone()).build())
+        .artifact_location(ArtifactLocation::builder().uri(uri(&f.location)).build())
         .region(Region::builder().start_line(1).build())
         .build();
     let logical = LogicalLocation::builder()
@@ -211,4 +211,23 @@ impl Emitter for Sarif {
         serde_json::to_writer_pretty(&mut *out, &log)?;
         writeln!(out)
     }
+}
+
+/// A location as a URI reference: a Terraform address's quotes and brackets
+/// (`module.t.aws_iam_role.r["blue"]`) are not URI characters, so they are percent-encoded.
+fn uri(location: &str) -> String {
+    const NOT_URI: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'[')
+        .add(b']')
+        .add(b'<')
+        .add(b'>')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'#')
+        .add(b'?')
+        .add(b'%');
+    percent_encoding::utf8_percent_encode(location, NOT_URI).to_string()
 }

@@ -333,6 +333,7 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
         Box::new(blocks_action::GuardrailBlocksAction),
         Box::new(unmapped_account::UnmappedAccount),
         Box::new(not_scanned::NotScanned),
+        Box::new(unverifiable_change::UnverifiableChange),
         Box::new(UnusedException),
         Box::new(ExpiredSuppression),
     ]
@@ -391,6 +392,7 @@ mod tests {
                 "guardrail-blocks-action",
                 "unmapped-account",
                 "not-scanned",
+                "unverifiable-change",
                 "unused-exception",
                 "expired-suppression",
             ]

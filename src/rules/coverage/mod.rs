@@ -6,3 +6,4 @@ pub mod expired_suppression;
 pub mod not_scanned;
 pub mod unmapped_account;
 pub mod unused_exception;
+pub mod unverifiable_change;

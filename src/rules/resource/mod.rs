@@ -96,7 +96,7 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
             if let Trustee::Service { name } = &g.trustee {
                 way.via = Some(name.clone());
                 match resource::service_sources(g, &scope) {
-                    Some(sources) if !sources.iter().any(|t| *t == Trustee::AnyAccount) => {
+                    Some(sources) if !sources.contains(&Trustee::AnyAccount) => {
                         for t in sources {
                             grants.push((t, way.clone()));
                         }

@@ -1,0 +1,557 @@
+//! The plan gate: Terraform plans (format 1.2, written by hand in Terraform's documented JSON
+//! format, as no Terraform binary runs here) overlaid on the demo organization.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use tenantguard::config::Config;
+use tenantguard::inventory::Inventory;
+use tenantguard::plan::{Plan, gate};
+
+const INITECH: &str = "230000000001";
+const UMBRELLA: &str = "240000000001";
+const HOOLI: &str = "250000000001";
+const ACME: &str = "210000000001";
+const ACME2: &str = "210000000002";
+
+fn demo() -> (Inventory, Config) {
+    let inv = Inventory::load(&common::fixture("demo/inventory.json")).unwrap();
+    let cfg = Config::load(
+        &common::fixture("demo/tenantguard.toml"),
+        &tenantguard::rules::ids(),
+    )
+    .unwrap();
+    (inv, cfg)
+}
+
+/// A plan of `changes` (address, type, actions, after, after_unknown, expressions), each made
+/// with provider `aws.a<account>` whose `assume_role.role_arn` names that account.
+fn plan(changes: &[(&str, &str, &str, &[&str], Value, Value, Value)]) -> Plan {
+    let accounts = [
+        ACME,
+        ACME2,
+        INITECH,
+        UMBRELLA,
+        HOOLI,
+        "100000000002",
+        "100000000001",
+    ];
+    let providers: serde_json::Map<String, Value> = accounts
+        .iter()
+        .map(|a| {
+            (
+                format!("aws.a{a}"),
+                json!({"name": "aws", "alias": format!("a{a}"), "expressions": {"region": {"constant_value": "eu-west-1"}, "assume_role": [{"role_arn": {"constant_value": format!("arn:aws:iam::{a}:role/terraform")}}]}}),
+            )
+        })
+        .collect();
+    let rc: Vec<Value> = changes
+        .iter()
+        .map(|(address, kind, _, actions, after, unknown, _)| {
+            let name = address.rsplit('.').next().unwrap();
+            json!({"address": address, "mode": "managed", "type": kind, "name": name,
+                   "change": {"actions": actions, "before": null, "after": after, "after_unknown": unknown}})
+        })
+        .collect();
+    let config: Vec<Value> = changes
+        .iter()
+        .map(|(address, kind, account, _, _, _, expressions)| {
+            let name = address.rsplit('.').next().unwrap();
+            json!({"address": address, "mode": "managed", "type": kind, "name": name,
+                   "provider_config_key": format!("aws.a{account}"), "expressions": expressions})
+        })
+        .collect();
+    let text = json!({"format_version": "1.2", "resource_changes": rc,
+        "configuration": {"provider_config": providers, "root_module": {"resources": config}}})
+    .to_string();
+    Plan::parse(&text, "test.json").unwrap()
+}
+
+/// (rule, location) of what `changes` introduce, and the rules of what they resolve.
+fn outcome(
+    changes: &[(&str, &str, &str, &[&str], Value, Value, Value)],
+) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+    let (inv, cfg) = demo();
+    let g = gate(&plan(changes), &inv, &cfg, &BTreeMap::new());
+    let introduced = g
+        .evaluation
+        .findings
+        .iter()
+        .map(|f| (f.rule.clone(), f.location.clone()))
+        .collect();
+    let resolved = g
+        .evaluation
+        .absent
+        .unwrap()
+        .into_iter()
+        .map(|k| k.rule)
+        .collect();
+    (introduced, resolved)
+}
+
+fn introduced(
+    changes: &[(&str, &str, &str, &[&str], Value, Value, Value)],
+) -> BTreeSet<(String, String)> {
+    outcome(changes).0
+}
+
+fn set(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+fn trust(account: &str) -> String {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "sts:AssumeRole"}]}).to_string()
+}
+
+const CREATE: &[&str] = &["create"];
+
+#[test]
+fn a_role_trusting_another_tenant_is_introduced_and_one_trusting_its_own_is_not() {
+    let role =
+        |to: &str| json!({"name": "reporting", "path": "/", "assume_role_policy": trust(to)});
+    assert_eq!(
+        introduced(&[(
+            "aws_iam_role.r",
+            "aws_iam_role",
+            INITECH,
+            CREATE,
+            role(UMBRELLA),
+            json!({}),
+            json!({})
+        )]),
+        set(&[("cross-tenant-trust", "aws_iam_role.r")])
+    );
+    assert!(
+        introduced(&[(
+            "aws_iam_role.r",
+            "aws_iam_role",
+            INITECH,
+            CREATE,
+            role(INITECH),
+            json!({}),
+            json!({})
+        )])
+        .is_empty()
+    );
+}
+
+#[test]
+fn an_inline_policy_that_assumes_into_another_tenant_is_introduced() {
+    let allow = |account: &str| {
+        json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{account}:role/x")}]}).to_string()
+    };
+    let role = json!({"name": "app", "path": "/", "assume_role_policy": trust(INITECH)});
+    let with_policy = |account: &str| {
+        introduced(&[
+            (
+                "aws_iam_role.app",
+                "aws_iam_role",
+                INITECH,
+                CREATE,
+                role.clone(),
+                json!({}),
+                json!({}),
+            ),
+            (
+                "aws_iam_role_policy.p",
+                "aws_iam_role_policy",
+                INITECH,
+                CREATE,
+                json!({"role": "app", "name": "p", "policy": allow(account)}),
+                json!({}),
+                json!({}),
+            ),
+        ])
+    };
+    assert_eq!(
+        with_policy(HOOLI),
+        set(&[("cross-tenant-assume-permission", "aws_iam_role.app")])
+    );
+    assert!(with_policy(INITECH).is_empty());
+}
+
+#[test]
+fn peering_another_tenant_is_introduced_and_the_own_tenant_is_not() {
+    let pcx = |peer: &str| json!({"vpc_id": "vpc-a", "peer_vpc_id": "vpc-b", "peer_owner_id": peer, "auto_accept": false});
+    let to = |from: &str, peer: &str| {
+        introduced(&[(
+            "aws_vpc_peering_connection.p",
+            "aws_vpc_peering_connection",
+            from,
+            CREATE,
+            pcx(peer),
+            json!({"id": true}),
+            json!({}),
+        )])
+    };
+    assert_eq!(
+        to(UMBRELLA, HOOLI),
+        set(&[("cross-tenant-peering", "aws_vpc_peering_connection.p")])
+    );
+    assert!(to(ACME, ACME2).is_empty());
+}
+
+#[test]
+fn an_attachment_on_the_gateways_defaults_meshes_tenants_and_one_without_them_does_not() {
+    let attach = |defaults: bool| {
+        json!({"transit_gateway_id": "tgw-0d3m0hub", "vpc_id": "vpc-h", "subnet_ids": ["subnet-h"],
+               "transit_gateway_default_route_table_association": defaults,
+               "transit_gateway_default_route_table_propagation": defaults})
+    };
+    let got = |defaults| {
+        introduced(&[(
+            "aws_ec2_transit_gateway_vpc_attachment.a",
+            "aws_ec2_transit_gateway_vpc_attachment",
+            HOOLI,
+            CREATE,
+            attach(defaults),
+            json!({"id": true}),
+            json!({}),
+        )])
+    };
+    let rules: BTreeSet<String> = got(true).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, BTreeSet::from(["cross-tenant-tgw-route".to_owned()]));
+    assert!(got(false).is_empty());
+    // An association of that attachment with the meshing default table is a path too.
+    let assoc = introduced(&[
+        (
+            "aws_ec2_transit_gateway_vpc_attachment.a",
+            "aws_ec2_transit_gateway_vpc_attachment",
+            HOOLI,
+            CREATE,
+            attach(false),
+            json!({"id": true}),
+            json!({}),
+        ),
+        (
+            "aws_ec2_transit_gateway_route_table_propagation.p",
+            "aws_ec2_transit_gateway_route_table_propagation",
+            "100000000002",
+            CREATE,
+            json!({"transit_gateway_route_table_id": "tgw-rtb-0default"}),
+            json!({"transit_gateway_attachment_id": true}),
+            json!({"transit_gateway_attachment_id": {"references": ["aws_ec2_transit_gateway_vpc_attachment.a.id", "aws_ec2_transit_gateway_vpc_attachment.a"]}}),
+        ),
+        (
+            "aws_ec2_transit_gateway_route_table_association.s",
+            "aws_ec2_transit_gateway_route_table_association",
+            "100000000002",
+            CREATE,
+            json!({"transit_gateway_route_table_id": "tgw-rtb-0default"}),
+            json!({"transit_gateway_attachment_id": true}),
+            json!({"transit_gateway_attachment_id": {"references": ["aws_ec2_transit_gateway_vpc_attachment.a.id", "aws_ec2_transit_gateway_vpc_attachment.a"]}}),
+        ),
+    ]);
+    assert!(
+        assoc.iter().any(|f| f.0 == "cross-tenant-tgw-route"),
+        "{assoc:?}"
+    );
+}
+
+#[test]
+fn a_share_to_another_tenant_is_introduced_and_to_its_own_account_is_not() {
+    let share = |principal: &str| {
+        introduced(&[
+            (
+                "aws_ram_resource_share.s",
+                "aws_ram_resource_share",
+                ACME,
+                CREATE,
+                json!({"name": "s", "allow_external_principals": false}),
+                json!({"arn": true}),
+                json!({}),
+            ),
+            (
+                "aws_ram_resource_association.r",
+                "aws_ram_resource_association",
+                ACME,
+                CREATE,
+                json!({"resource_arn": format!("arn:aws:ec2:eu-west-1:{ACME}:subnet/subnet-1")}),
+                json!({"resource_share_arn": true}),
+                json!({"resource_share_arn": {"references": ["aws_ram_resource_share.s.arn", "aws_ram_resource_share.s"]}}),
+            ),
+            (
+                "aws_ram_principal_association.p",
+                "aws_ram_principal_association",
+                ACME,
+                CREATE,
+                json!({"principal": principal}),
+                json!({"resource_share_arn": true}),
+                json!({"resource_share_arn": {"references": ["aws_ram_resource_share.s.arn", "aws_ram_resource_share.s"]}}),
+            ),
+        ])
+    };
+    let rules: BTreeSet<String> = share(HOOLI).into_iter().map(|f| f.0).collect();
+    assert!(rules.contains("cross-tenant-ram-share"), "{rules:?}");
+    assert!(share(ACME2).is_empty());
+}
+
+#[test]
+fn moving_a_tenant_out_of_its_guarded_ou_is_introduced_and_attaching_a_guardrail_only_resolves() {
+    let mv = |parent: &str| json!({"id": ACME, "name": "acme-prod", "parent_id": parent, "tags": {"tenant": "acme", "env": "prod"}});
+    let moved = introduced(&[(
+        "aws_organizations_account.acme",
+        "aws_organizations_account",
+        "100000000001",
+        &["update"],
+        mv("ou-d3m0-migration"),
+        json!({}),
+        json!({}),
+    )]);
+    assert!(
+        moved.contains(&(
+            "guardrail-not-enforced".to_owned(),
+            "aws_organizations_account.acme".to_owned()
+        )),
+        "{moved:?}"
+    );
+    assert!(
+        introduced(&[(
+            "aws_organizations_account.acme",
+            "aws_organizations_account",
+            "100000000001",
+            &["update"],
+            mv("ou-d3m0-enterprise"),
+            json!({}),
+            json!({})
+        )])
+        .is_empty()
+    );
+    // Attaching the tenants' isolation SCP to stark's OU introduces nothing and resolves its gaps.
+    let (new, resolved) = outcome(&[(
+        "aws_organizations_policy_attachment.stark",
+        "aws_organizations_policy_attachment",
+        "100000000001",
+        CREATE,
+        json!({"policy_id": "p-d3m0isolate1", "target_id": "ou-d3m0-migration"}),
+        json!({"id": true}),
+        json!({}),
+    )]);
+    assert!(new.is_empty(), "{new:?}");
+    assert!(resolved.contains("guardrail-not-enforced"), "{resolved:?}");
+}
+
+#[test]
+fn resource_policies_are_judged_before_they_exist() {
+    let bucket = |principal: &str| json!({"bucket": "initech-new", "policy": json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::initech-new/*"}]}).to_string()});
+    assert_eq!(
+        introduced(&[(
+            "aws_s3_bucket_policy.b",
+            "aws_s3_bucket_policy",
+            INITECH,
+            CREATE,
+            bucket(HOOLI),
+            json!({}),
+            json!({})
+        )]),
+        set(&[("cross-tenant-resource-access", "aws_s3_bucket_policy.b")])
+    );
+    assert!(
+        introduced(&[(
+            "aws_s3_bucket_policy.b",
+            "aws_s3_bucket_policy",
+            INITECH,
+            CREATE,
+            bucket(INITECH),
+            json!({}),
+            json!({})
+        )])
+        .is_empty()
+    );
+    let queue = json!({"queue_url": format!("https://sqs.eu-west-1.amazonaws.com/{INITECH}/jobs"),
+        "policy": json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}).to_string()});
+    assert_eq!(
+        introduced(&[(
+            "aws_sqs_queue_policy.q",
+            "aws_sqs_queue_policy",
+            INITECH,
+            CREATE,
+            queue,
+            json!({}),
+            json!({})
+        )]),
+        set(&[("public-resource-access", "aws_sqs_queue_policy.q")])
+    );
+    let permission = |source: Option<&str>| {
+        let mut p = json!({"function_name": "initech-fn", "principal": "sns.amazonaws.com", "action": "lambda:InvokeFunction", "statement_id": "sns"});
+        if let Some(s) = source {
+            p["source_account"] = json!(s);
+        }
+        introduced(&[(
+            "aws_lambda_permission.p",
+            "aws_lambda_permission",
+            INITECH,
+            CREATE,
+            p,
+            json!({}),
+            json!({}),
+        )])
+    };
+    assert_eq!(
+        permission(None),
+        set(&[(
+            "service-principal-without-source",
+            "aws_lambda_permission.p"
+        )])
+    );
+    assert!(permission(Some(INITECH)).is_empty());
+}
+
+#[test]
+fn a_resource_whose_account_cannot_be_told_is_unverifiable_until_named() {
+    let text = json!({"format_version": "1.2",
+        "resource_changes": [{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+            "change": {"actions": ["create"], "after": {"name": "r", "path": "/", "assume_role_policy": trust(UMBRELLA)}, "after_unknown": {}}}],
+        "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {}}},
+            "root_module": {"resources": [{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r", "provider_config_key": "aws"}]}}})
+    .to_string();
+    let (inv, cfg) = demo();
+    let p = Plan::parse(&text, "t.json").unwrap();
+    let rules = |overrides: BTreeMap<String, String>| -> BTreeSet<String> {
+        gate(&p, &inv, &cfg, &overrides)
+            .evaluation
+            .findings
+            .iter()
+            .map(|f| f.rule.clone())
+            .collect()
+    };
+    assert_eq!(
+        rules(BTreeMap::new()),
+        BTreeSet::from(["unverifiable-change".to_owned()])
+    );
+    assert_eq!(
+        rules(BTreeMap::from([("aws".to_owned(), INITECH.to_owned())])),
+        BTreeSet::from(["cross-tenant-trust".to_owned()])
+    );
+}
+
+/// The README's example: modules, provider aliases (one through a variable), a policy
+/// rebuilt from its data source, one that cannot be, a provider that names no account, a
+/// deletion and a replacement.
+#[test]
+fn the_example_plan_gives_exactly_these_changes() {
+    let out = Command::cargo_bin("tenantguard")
+        .unwrap()
+        .args(["plan", "--format", "json", "--inventory"])
+        .arg(common::fixture("demo/inventory.json"))
+        .arg("--config")
+        .arg(common::fixture("demo/tenantguard.toml"))
+        .arg(common::fixture("plan/tenant-change.json"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    let introduced: BTreeSet<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["location"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        introduced,
+        set(&[
+            (
+                "cross-tenant-trust",
+                "module.tenant_initech.aws_iam_role.reporting"
+            ),
+            ("cross-tenant-trust", "aws_iam_role.partner_read"),
+            (
+                "cross-tenant-peering",
+                "aws_vpc_peering_connection.to_hooli"
+            ),
+            ("unverifiable-change", "aws_iam_role.opaque"),
+            ("unverifiable-change", "aws_iam_role.mystery"),
+        ])
+    );
+    let resolved: BTreeSet<(String, String)> = v["absent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["rule"].as_str().unwrap().to_owned(),
+                k["resource"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        resolved,
+        set(&[
+            (
+                "cross-tenant-trust",
+                "arn:aws:iam::230000000001:role/initech-enterprise-path"
+            ),
+            (
+                "cross-tenant-path",
+                "arn:aws:iam::230000000001:role/initech-enterprise-path"
+            ),
+            (
+                "cross-tenant-resource-access",
+                "arn:aws:s3:::initech-exports"
+            ),
+        ])
+    );
+    let partner = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["location"] == "aws_iam_role.partner_read")
+        .unwrap();
+    assert_eq!(
+        partner["counterpart"]["account"], UMBRELLA,
+        "the data source's principal, resolved to its account"
+    );
+}
+
+#[test]
+fn a_malformed_plan_is_a_one_line_error() {
+    let dir = tempfile::TempDir::new().unwrap();
+    for (name, text, needle) in [
+        ("garbage.json", "{not json", "not JSON"),
+        (
+            "state.json",
+            r#"{"values": {}}"#,
+            "missing `format_version`",
+        ),
+        (
+            "old.json",
+            r#"{"format_version": "0.1"}"#,
+            "format_version `0.1`",
+        ),
+        (
+            "bad.json",
+            r#"{"format_version": "1.2", "resource_changes": [{"address": "x"}]}"#,
+            "resource_changes[0]",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = Command::cargo_bin("tenantguard")
+            .unwrap()
+            .args(["plan", "--inventory"])
+            .arg(common::fixture("demo/inventory.json"))
+            .arg("--config")
+            .arg(common::fixture("demo/tenantguard.toml"))
+            .arg(&path)
+            .assert()
+            .code(3)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(needle) && stderr.contains(name), "{stderr}");
+    }
+}
