@@ -17,6 +17,18 @@ const HOOLI: &str = "250000000001";
 const ACME: &str = "210000000001";
 const ACME2: &str = "210000000002";
 
+/// One planned change: address, type, account of its provider, actions, `after`,
+/// `after_unknown`, and the configuration's `expressions`.
+type Planned<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+    Value,
+    Value,
+    Value,
+);
+
 fn demo() -> (Inventory, Config) {
     let inv = Inventory::load(&common::fixture("demo/inventory.json")).unwrap();
     let cfg = Config::load(
@@ -29,7 +41,7 @@ fn demo() -> (Inventory, Config) {
 
 /// A plan of `changes` (address, type, actions, after, after_unknown, expressions), each made
 /// with provider `aws.a<account>` whose `assume_role.role_arn` names that account.
-fn plan(changes: &[(&str, &str, &str, &[&str], Value, Value, Value)]) -> Plan {
+fn plan(changes: &[Planned<'_>]) -> Plan {
     let accounts = [
         ACME,
         ACME2,
@@ -71,9 +83,7 @@ fn plan(changes: &[(&str, &str, &str, &[&str], Value, Value, Value)]) -> Plan {
 }
 
 /// (rule, location) of what `changes` introduce, and the rules of what they resolve.
-fn outcome(
-    changes: &[(&str, &str, &str, &[&str], Value, Value, Value)],
-) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+fn outcome(changes: &[Planned<'_>]) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
     let (inv, cfg) = demo();
     let g = gate(&plan(changes), &inv, &cfg, &BTreeMap::new());
     let introduced = g
@@ -92,9 +102,7 @@ fn outcome(
     (introduced, resolved)
 }
 
-fn introduced(
-    changes: &[(&str, &str, &str, &[&str], Value, Value, Value)],
-) -> BTreeSet<(String, String)> {
+fn introduced(changes: &[Planned<'_>]) -> BTreeSet<(String, String)> {
     outcome(changes).0
 }
 

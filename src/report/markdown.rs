@@ -65,7 +65,7 @@ impl Emitter for Markdown {
             for s in Severity::ALL {
                 write!(out, " {s} |")?;
             }
-            writeln!(out, "\n|---|---:|---:|---:|---:|")?;
+            writeln!(out, "\n|---|{}", "---:|".repeat(Severity::ALL.len()))?;
             for (tenant, by) in &counts {
                 write!(out, "| {} |", cell(tenant))?;
                 for s in Severity::ALL {

@@ -101,7 +101,7 @@ pub fn completeness(evaluation: &Evaluation) -> String {
         )
     } else {
         format!(
-            "INCOMPLETE: {missed} account(s) or region(s) of {} were not scanned; they are not clean, they are unknown",
+            "INCOMPLETE: {missed} account(s), region(s) or resource(s) of {} were not scanned; they are not clean, they are unknown",
             evaluation.organization_id
         )
     }
