@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::finding::Finding;
@@ -14,9 +14,12 @@ use crate::tenants::{Owner, TenantMap};
 use crate::triage;
 
 /// The outcome of one evaluation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evaluation {
     pub organization_id: String,
+    /// When the inventory was collected (RFC 3339), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
     pub findings: Vec<Finding>,
     pub coverage: Vec<AccountCoverage>,
     /// With a baseline: what it had that this scan no longer finds.
@@ -24,14 +27,17 @@ pub struct Evaluation {
 }
 
 /// Whether an account was judged at all: coverage is a result, not an assumption.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountCoverage {
     pub account: String,
     pub owner: Owner,
     pub state: CoverageState,
+    /// The OU the account sits in, as a path of names (`Tenants/Enterprise`; empty at the root).
+    #[serde(default)]
+    pub ou: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CoverageState {
     /// Every configured region and the account-wide data were read.
@@ -80,6 +86,7 @@ pub fn evaluate(inventory: &Inventory, config: &Config) -> Evaluation {
     let coverage = coverage(inventory, &tenants, &findings);
     Evaluation {
         organization_id: inventory.organization.id.clone(),
+        collected_at: inventory.collected_at.clone(),
         findings,
         coverage,
         absent: None,
@@ -143,6 +150,11 @@ fn coverage(
                 account: a.id.clone(),
                 owner: tenants.owner(&a.id),
                 state,
+                ou: if a.parent_id.starts_with("ou-") {
+                    tenants.tree.name_path(&a.parent_id)
+                } else {
+                    String::new()
+                },
             }
         })
         .collect();

@@ -10,7 +10,7 @@ use crate::inventory::Organization;
 use crate::orgtree::OrgTree;
 use crate::policy::{Trustee, pattern};
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
 pub enum Owner {
     Tenant(String),

@@ -72,6 +72,15 @@ enum LogFormat {
 enum Command {
     /// Report the isolation findings: of a saved inventory, or collected live first.
     Scan(ScanArgs),
+    /// Render a saved JSON report in another format (`--format html` for the offline page).
+    Report {
+        /// A JSON report written by `scan --format json`.
+        report: PathBuf,
+        #[arg(long, value_enum, default_value_t = scan::Format::Html)]
+        format: scan::Format,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Judge a Terraform plan (`terraform show -json`) against the last inventory: what the
     /// change would introduce and resolve, before it is applied.
     Plan(PlanArgs),
@@ -228,6 +237,8 @@ pub enum CliError {
     Merge(#[from] crate::shard::MergeError),
     #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),
+    #[error("{0}")]
+    Report(String),
 }
 
 /// Parses a command line without running it (tests check shipped manifests with it).
@@ -345,6 +356,15 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         }
         Command::Validate { config, inventory } => validate(&config, inventory.as_deref()),
         Command::Plan(args) => plan(args),
+        Command::Report {
+            report,
+            format,
+            output,
+        } => {
+            let evaluation = crate::report::load_json(&report).map_err(CliError::Report)?;
+            scan::emit(&evaluation, format, None, output.as_deref())?;
+            Ok(exit::CLEAN)
+        }
         Command::Guardrails {
             inventory,
             config,

@@ -89,6 +89,8 @@ pub(super) enum Format {
     Json,
     Markdown,
     Sarif,
+    /// One self-contained HTML file with the isolation picture (no network needed to view it).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -229,6 +231,7 @@ pub(super) fn emit(
         Format::Sarif => Box::new(report::Sarif {
             category: sarif_category,
         }),
+        Format::Html => Box::new(report::Html),
     };
     let mut buffer = Vec::new();
     emitter

@@ -16,6 +16,9 @@ struct Report<'a> {
     report_format_version: u32,
     tool: Tool,
     organization_id: &'a str,
+    /// When the inventory was collected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collected_at: Option<&'a str>,
     complete: bool,
     summary: Summary,
     coverage: &'a [AccountCoverage],
@@ -45,6 +48,7 @@ struct Summary {
     high: usize,
     medium: usize,
     low: usize,
+    info: usize,
 }
 
 impl Emitter for Json {
@@ -57,6 +61,7 @@ impl Emitter for Json {
                 version: env!("CARGO_PKG_VERSION"),
             },
             organization_id: &ev.organization_id,
+            collected_at: ev.collected_at.as_deref(),
             complete: ev.complete(),
             summary: Summary {
                 findings: super::active(ev).count(),
@@ -75,6 +80,7 @@ impl Emitter for Json {
                 high: super::count(ev, High),
                 medium: super::count(ev, Medium),
                 low: super::count(ev, Low),
+                info: super::count(ev, Info),
             },
             coverage: &ev.coverage,
             findings: &ev.findings,
@@ -84,4 +90,31 @@ impl Emitter for Json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)
     }
+}
+
+/// A saved JSON report, read back for rendering in another format: its organization,
+/// collection time, coverage, findings and absent findings, as the scan produced them.
+pub fn load(path: &std::path::Path) -> Result<Evaluation, String> {
+    let shown = path.display();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read report `{shown}`: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("report `{shown}` is not JSON: {e}"))?;
+    match v
+        .get("report_format_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(1) => {}
+        Some(n) => {
+            return Err(format!(
+                "report `{shown}` has report_format_version {n}, this build reads 1"
+            ));
+        }
+        None => {
+            return Err(format!(
+                "`{shown}` is not a tenantguard JSON report (no `report_format_version`)"
+            ));
+        }
+    }
+    serde_json::from_value(v).map_err(|e| format!("invalid report `{shown}`: {e}"))
 }

@@ -7,12 +7,15 @@ use crate::evaluate::Evaluation;
 use crate::finding::Finding;
 use crate::severity::Severity;
 
+mod html;
 mod json;
 mod markdown;
+pub mod picture;
 mod sarif;
 mod table;
 
-pub use json::Json;
+pub use html::Html;
+pub use json::{Json, load as load_json};
 pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::Table;
