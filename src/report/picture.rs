@@ -345,11 +345,17 @@ pub fn svg(g: &Graph) -> String {
         );
     }
     for (n, (x, y)) in &at {
-        let label = n.strip_prefix("tenant ").unwrap_or(n);
+        let full = n.strip_prefix("tenant ").unwrap_or(n);
+        let label: String = if full.chars().count() > 22 {
+            full.chars().take(21).chain(['…']).collect()
+        } else {
+            full.to_owned()
+        };
         let outside = !n.starts_with("tenant ") && *n != PLATFORM;
         let _ = write!(
             out,
-            r##"<g class="node"><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="5" fill="{}" stroke="#5f6368"/><text x="{}" y="{}">{}</text></g>"##,
+            r##"<g class="node"><title>{}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="5" fill="{}" stroke="#5f6368"/><text x="{}" y="{}">{}</text></g>"##,
+            escape(full),
             if outside {
                 "#fce8e6"
             } else if *n == PLATFORM {
@@ -359,7 +365,7 @@ pub fn svg(g: &Graph) -> String {
             },
             x + 8.0,
             y + 17.0,
-            escape(label)
+            escape(&label)
         );
     }
     out.push_str("</svg>");

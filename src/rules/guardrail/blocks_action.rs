@@ -2,6 +2,7 @@
 //! strategy with a gap. Information, not a breach: a guardrail's `deny` action blocked this
 //! way still holds, and an `allow` action blocked this way stops the tenant's own work.
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use super::{judge_guardrail, path, scps_on_path, tenant_accounts};
@@ -23,7 +24,10 @@ impl Rule for GuardrailBlocksAction {
         if org.status.failure().is_some() {
             return;
         }
-        for (account, tenant) in tenant_accounts(cx) {
+        let found: Vec<Finding> = tenant_accounts(cx)
+            .par_iter()
+            .flat_map_iter(|(account, tenant)| {
+                let mut out = Vec::new();
             for guardrail in &cx.config.guardrails {
                 let (deny, allow) = judge_guardrail(cx, &cx.controls, account, guardrail);
                 let mut blocked = Vec::new();
@@ -51,7 +55,7 @@ impl Rule for GuardrailBlocksAction {
                     Finding::new(
                         self.doc(),
                         Subject {
-                            account: account.to_owned(),
+                            account: account.to_string(),
                             region: None,
                             tenant: Some(tenant.clone()),
                             resource: format!(
@@ -75,6 +79,9 @@ impl Rule for GuardrailBlocksAction {
                     .with_key(guardrail.name.as_str()),
                 );
             }
-        }
+                out
+            })
+            .collect();
+        out.extend(found);
     }
 }
