@@ -241,7 +241,7 @@ const GRANTING: &[&str] = &[
 fn json(v: &Value, depth: usize, marked: bool) -> Markup {
     let pad = "  ".repeat(depth + 1);
     let close = "  ".repeat(depth);
-    let inner = match v {
+    match v {
         Value::Object(map) if !map.is_empty() => html! {
             "{\n"
             @for (i, (k, val)) in map.iter().enumerate() {
@@ -260,6 +260,5 @@ fn json(v: &Value, depth: usize, marked: bool) -> Markup {
             (close) "]"
         },
         other => html! { (other.to_string()) },
-    };
-    inner
+    }
 }
