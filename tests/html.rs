@@ -122,3 +122,56 @@ fn the_demo_report_loads_offline_in_a_real_browser() {
         "a screenshot was taken"
     );
 }
+
+/// `tenantguard report REPORT.json --format html` draws the same page as the scan did.
+#[test]
+fn a_saved_json_report_renders_the_same_page() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let scan = |format: &str, out: &std::path::Path| {
+        assert_cmd::Command::cargo_bin("tenantguard")
+            .unwrap()
+            .args([
+                "scan",
+                "--fail-on",
+                "none",
+                "--format",
+                format,
+                "--inventory",
+            ])
+            .arg(common::fixture("demo/inventory.json"))
+            .arg("--config")
+            .arg(common::fixture("demo/tenantguard.toml"))
+            .arg("--output")
+            .arg(out)
+            .assert()
+            .code(2);
+    };
+    let (json, html, again) = (
+        dir.path().join("r.json"),
+        dir.path().join("r.html"),
+        dir.path().join("again.html"),
+    );
+    scan("json", &json);
+    scan("html", &html);
+    assert_cmd::Command::cargo_bin("tenantguard")
+        .unwrap()
+        .args(["report", "--format", "html", "--output"])
+        .arg(&again)
+        .arg(&json)
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(&html).unwrap(),
+        std::fs::read_to_string(&again).unwrap()
+    );
+    // Not a report: one line, exit 3.
+    let out = assert_cmd::Command::cargo_bin("tenantguard")
+        .unwrap()
+        .args(["report"])
+        .arg(common::fixture("demo/tenantguard.toml"))
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8(out.stderr).unwrap().lines().count(), 1);
+}
