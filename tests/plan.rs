@@ -524,6 +524,39 @@ fn the_example_plan_gives_exactly_these_changes() {
     );
 }
 
+/// A change of a type that bears on isolation but is not modelled is reviewed by a person:
+/// unverifiable, never passed; one of no bearing (a log group) is ignored.
+#[test]
+fn a_relevant_type_the_overlay_does_not_model_is_unverifiable() {
+    let got = introduced(&[
+        (
+            "aws_vpc_security_group_ingress_rule.r",
+            "aws_vpc_security_group_ingress_rule",
+            INITECH,
+            CREATE,
+            json!({"referenced_security_group_id": "250000000001/sg-1"}),
+            json!({}),
+            json!({}),
+        ),
+        (
+            "aws_cloudwatch_log_group.l",
+            "aws_cloudwatch_log_group",
+            INITECH,
+            CREATE,
+            json!({"name": "l"}),
+            json!({}),
+            json!({}),
+        ),
+    ]);
+    assert_eq!(
+        got,
+        set(&[(
+            "unverifiable-change",
+            "aws_vpc_security_group_ingress_rule.r"
+        )])
+    );
+}
+
 #[test]
 fn a_malformed_plan_is_a_one_line_error() {
     let dir = tempfile::TempDir::new().unwrap();
