@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::config::Guardrail;
 use crate::inventory::{Organization, PolicyKind, ServiceControlPolicy};
-use crate::policy::control::{self, Attached, Level, Question, Verdict};
+use crate::policy::control::{self, Attached, Level, Qualifier, Question, Verdict};
 use crate::policy::document::{self, Statement};
 use crate::policy::request::{Known, Request};
 use crate::policy::{PolicyError, Scope};
@@ -187,7 +187,6 @@ pub fn judge_guardrail(
 
 /// A verdict in words: `denied by ...`, `denied except ...`, `not denied ...`.
 pub fn verdict_text(verdict: &Verdict) -> String {
-    use not_enforced::describe;
     match verdict {
         Verdict::Denied { by } => format!("denied by `{}` at {}", by.policy, by.target),
         Verdict::NotAllowed { target } => {
@@ -200,7 +199,7 @@ pub fn verdict_text(verdict: &Verdict) -> String {
             exempt
                 .iter()
                 .map(|q| match q {
-                    control::Qualifier::Exempts { values, .. } => values.join(", "),
+                    Qualifier::Exempts { values, .. } => values.join(", "),
                     other => describe(other),
                 })
                 .collect::<Vec<_>>()
@@ -265,4 +264,36 @@ pub fn tenant_accounts<'a>(cx: &Context<'a>) -> Vec<(&'a str, String)> {
             _ => None,
         })
         .collect()
+}
+
+/// Why a Deny may not apply, in words.
+pub fn describe(q: &Qualifier) -> String {
+    match q {
+        Qualifier::Exempts {
+            operator,
+            key,
+            values,
+        } => format!(
+            "for principals not matching {operator} {key} {} (a pattern the account's own principals can be made to match)",
+            values.join(", ")
+        ),
+        Qualifier::OnlyFor {
+            operator,
+            key,
+            values,
+        } => format!(
+            "for principals matching {operator} {key} {}",
+            values.join(", ")
+        ),
+        Qualifier::When {
+            operator,
+            key,
+            values,
+        } => format!("when {operator} {key} {}", values.join(", ")),
+        Qualifier::Resources { resources } => format!("on {}", resources.join(", ")),
+        Qualifier::NotResources { resources } => {
+            format!("on resources other than {}", resources.join(", "))
+        }
+        Qualifier::Principals { element } => format!("for the principals {element}"),
+    }
 }

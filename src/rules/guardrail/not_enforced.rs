@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::{Judged, judge_guardrail, path, scps_on_path, tenant_accounts};
 use crate::finding::{Finding, Subject};
-use crate::policy::control::Qualifier;
 use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 
 pub struct GuardrailNotEnforced;
@@ -96,35 +95,4 @@ fn reasons(open: &[&Judged]) -> Vec<String> {
             format!("{}: {why}", named.join(", "))
         })
         .collect()
-}
-
-pub(crate) fn describe(q: &Qualifier) -> String {
-    match q {
-        Qualifier::Exempts {
-            operator,
-            key,
-            values,
-        } => format!(
-            "for principals not matching {operator} {key} {} (a pattern the account's own principals can be made to match)",
-            values.join(", ")
-        ),
-        Qualifier::OnlyFor {
-            operator,
-            key,
-            values,
-        } => format!(
-            "for principals matching {operator} {key} {}",
-            values.join(", ")
-        ),
-        Qualifier::When {
-            operator,
-            key,
-            values,
-        } => format!("when {operator} {key} {}", values.join(", ")),
-        Qualifier::Resources { resources } => format!("on {}", resources.join(", ")),
-        Qualifier::NotResources { resources } => {
-            format!("on resources other than {}", resources.join(", "))
-        }
-        Qualifier::Principals { element } => format!("for the principals {element}"),
-    }
 }

@@ -9,7 +9,7 @@ use crate::finding::{Finding, Subject};
 use crate::policy::Scope;
 use crate::policy::control::{self, Qualifier};
 use crate::policy::document::Effect;
-use crate::rules::guardrail::not_enforced::describe;
+use crate::rules::guardrail::describe;
 use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 
 pub struct RequiredScpWeakened;
