@@ -1,0 +1,128 @@
+//! Resource policies: the types whose whole policy is one argument, and Lambda permissions,
+//! which add one statement each to the function's policy.
+
+use super::*;
+
+impl Overlay<'_> {
+    pub(super) fn lambda_permission(&mut self, c: &Change) -> Result<(), String> {
+        let (account, region) = self.account(c)?;
+        let function = self.attr(c, "function_name")?;
+        let arn = if function.starts_with("arn:") {
+            function.clone()
+        } else {
+            format!("arn:aws:lambda:{region}:{account}:function:{function}")
+        };
+        let principal = self.attr(c, "principal")?;
+        let principal = if principal.ends_with(".amazonaws.com") {
+            json!({"Service": principal})
+        } else {
+            json!({"AWS": principal})
+        };
+        let mut statement = json!({
+            "Sid": c.text("statement_id").unwrap_or(&c.name),
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": c.text("action").unwrap_or("lambda:InvokeFunction"),
+            "Resource": arn,
+        });
+        let mut condition = serde_json::Map::new();
+        if let Some(a) = c.text("source_account") {
+            condition.insert("StringEquals".into(), json!({"AWS:SourceAccount": a}));
+        }
+        if let Some(s) = c.text("source_arn") {
+            condition.insert("ArnLike".into(), json!({"AWS:SourceArn": s}));
+        }
+        if !condition.is_empty() {
+            statement["Condition"] = Value::Object(condition);
+        }
+        let deletes = c.deletes();
+        let r = self.region_mut(&account, &region);
+        let existing = r.resources.iter_mut().find(|x| x.arn == arn);
+        let mut doc: Value = existing
+            .as_ref()
+            .and_then(|x| x.policy.as_ref())
+            .and_then(|p| match p {
+                PolicyDocument::Text(t) => serde_json::from_str(t).ok(),
+                PolicyDocument::Json(v) => Some(v.clone()),
+            })
+            .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
+        let sid = statement["Sid"].clone();
+        if let Some(list) = doc.get_mut("Statement").and_then(Value::as_array_mut) {
+            list.retain(|s| s.get("Sid") != Some(&sid));
+            if !deletes {
+                list.push(statement);
+            }
+        }
+        let policy = Some(PolicyDocument::Text(doc.to_string()));
+        match existing {
+            Some(x) => x.policy = policy,
+            None => r.resources.push(ResourcePolicy {
+                kind: ResourceKind::LambdaFunction,
+                arn: arn.clone(),
+                status: CollectionStatus::Collected,
+                policy,
+                grants: Vec::new(),
+                public_access_block: None,
+            }),
+        }
+        self.addresses.insert(arn, c.address.clone());
+        Ok(())
+    }
+
+    /// The resource types whose whole policy is one argument.
+    pub(super) fn resource_policy(&mut self, c: &Change) -> Result<(), String> {
+        let (account, region) = self.account(c)?;
+        let (kind, arn) = match c.kind.as_str() {
+            "aws_s3_bucket_policy" => (
+                ResourceKind::S3Bucket,
+                format!("arn:aws:s3:::{}", self.attr(c, "bucket")?),
+            ),
+            "aws_sqs_queue_policy" => {
+                let url = self.attr(c, "queue_url")?;
+                let name = url.rsplit('/').next().unwrap_or(&url).to_owned();
+                (
+                    ResourceKind::SqsQueue,
+                    format!("arn:aws:sqs:{region}:{account}:{name}"),
+                )
+            }
+            "aws_sns_topic_policy" => (ResourceKind::SnsTopic, self.attr(c, "arn")?),
+            "aws_kms_key" => (
+                ResourceKind::KmsKey,
+                self.ids.get(&c.address).cloned().unwrap_or_else(|| {
+                    format!("arn:aws:kms:{region}:{account}:key/planned-{}", c.name)
+                }),
+            ),
+            "aws_secretsmanager_secret_policy" => {
+                (ResourceKind::Secret, self.attr(c, "secret_arn")?)
+            }
+            "aws_ecr_repository_policy" => (
+                ResourceKind::EcrRepository,
+                format!(
+                    "arn:aws:ecr:{region}:{account}:repository/{}",
+                    self.attr(c, "repository")?
+                ),
+            ),
+            other => return Err(format!("`{other}` is not understood")),
+        };
+        let deletes = c.deletes();
+        let policy = if deletes {
+            None
+        } else {
+            self.policy(c, "policy")?
+        };
+        let r = self.region_mut(&account, &region);
+        r.resources.retain(|x| x.arn != arn);
+        if !deletes {
+            r.resources.push(ResourcePolicy {
+                kind,
+                arn: arn.clone(),
+                status: CollectionStatus::Collected,
+                policy: policy.map(PolicyDocument::Text),
+                grants: Vec::new(),
+                public_access_block: None,
+            });
+        }
+        self.made(c, arn);
+        Ok(())
+    }
+}
