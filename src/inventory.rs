@@ -563,6 +563,28 @@ pub struct SharedResource {
     pub resource_type: String,
 }
 
+impl SharedResource {
+    /// RAM's resource type from an ARN: `arn:aws:ec2:r:a:subnet/...` is `ec2:Subnet`,
+    /// `...:transit-gateway/...` is `ec2:TransitGateway`; empty for what is not an ARN.
+    pub fn type_of(arn: &str) -> String {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let (Some(service), Some(resource)) = (parts.get(2), parts.get(5)) else {
+            return String::new();
+        };
+        let kind = resource.split(['/', ':']).next().unwrap_or_default();
+        let camel: String = kind
+            .split('-')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        format!("{service}:{camel}")
+    }
+}
+
 /// A PrivateLink endpoint service the account offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -241,7 +241,7 @@ pub async fn resource_shares(ram: &aws_sdk_ram::Client) -> Result<Vec<ResourceSh
                         }
                         _ => share.resources.push(SharedResource {
                             arn: entity.to_owned(),
-                            resource_type: resource_type(entity),
+                            resource_type: SharedResource::type_of(entity),
                         }),
                     }
                 }
@@ -256,26 +256,6 @@ pub async fn resource_shares(ram: &aws_sdk_ram::Client) -> Result<Vec<ResourceSh
     }
     shares.sort_by(|a, b| a.arn.cmp(&b.arn));
     Ok(shares)
-}
-
-/// RAM's resource type from an ARN: `arn:aws:ec2:r:a:subnet/...` is `ec2:Subnet`,
-/// `...:transit-gateway/...` is `ec2:TransitGateway`.
-fn resource_type(arn: &str) -> String {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let (Some(service), Some(resource)) = (parts.get(2), parts.get(5)) else {
-        return String::new();
-    };
-    let kind = resource.split(['/', ':']).next().unwrap_or_default();
-    let camel: String = kind
-        .split('-')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    format!("{service}:{camel}")
 }
 
 /// The endpoint services the account offers, with their allowed principals.
@@ -366,16 +346,17 @@ pub async fn security_groups(
 
 #[cfg(test)]
 mod tests {
+    use crate::inventory::SharedResource;
     #[test]
     fn resource_types_from_arns() {
         assert_eq!(
-            super::resource_type("arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-1"),
+            SharedResource::type_of("arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-1"),
             "ec2:Subnet"
         );
         assert_eq!(
-            super::resource_type("arn:aws:ec2:eu-west-1:111111111111:transit-gateway/tgw-1"),
+            SharedResource::type_of("arn:aws:ec2:eu-west-1:111111111111:transit-gateway/tgw-1"),
             "ec2:TransitGateway"
         );
-        assert_eq!(super::resource_type("nonsense"), "");
+        assert_eq!(SharedResource::type_of("nonsense"), "");
     }
 }

@@ -383,27 +383,6 @@ fn absolute(modules: &[String], reference: &str) -> String {
     format!("{prefix}{reference}")
 }
 
-/// `arn:aws:ec2:eu-west-1:1:subnet/subnet-1` → `ec2:Subnet`.
-fn resource_type_of(arn: &str) -> String {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    match (parts.get(2), parts.get(5)) {
-        (Some(service), Some(resource)) => {
-            let kind = resource.split('/').next().unwrap_or(resource);
-            let camel: String = kind
-                .split('-')
-                .map(|w| {
-                    let mut c = w.chars();
-                    c.next()
-                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                        .unwrap_or_default()
-                })
-                .collect();
-            format!("{service}:{camel}")
-        }
-        _ => "unknown".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,12 +403,13 @@ mod tests {
             absolute(&["a".into()], "module.b.aws_iam_role.x"),
             "module.b.aws_iam_role.x"
         );
+        // A resource association's type, as the collector records it for a share.
         assert_eq!(
-            resource_type_of("arn:aws:ec2:eu-west-1:1:subnet/subnet-1"),
+            SharedResource::type_of("arn:aws:ec2:eu-west-1:1:subnet/subnet-1"),
             "ec2:Subnet"
         );
         assert_eq!(
-            resource_type_of("arn:aws:ec2:eu-west-1:1:transit-gateway/tgw-1"),
+            SharedResource::type_of("arn:aws:ec2:eu-west-1:1:transit-gateway/tgw-1"),
             "ec2:TransitGateway"
         );
     }

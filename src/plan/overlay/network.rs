@@ -294,7 +294,7 @@ impl Overlay<'_> {
             share.resources.retain(|r| r.arn != value);
             if !deletes {
                 share.resources.push(SharedResource {
-                    resource_type: resource_type_of(&value),
+                    resource_type: SharedResource::type_of(&value),
                     arn: value,
                 });
             }
