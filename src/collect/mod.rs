@@ -20,6 +20,7 @@ use crate::inventory::{
 };
 
 mod account;
+mod bounded;
 mod network;
 mod organization;
 mod progress;

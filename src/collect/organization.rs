@@ -9,14 +9,13 @@
 //! the organization phase's own client, at most `concurrency` at once.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::Arc;
 
 use aws_sdk_organizations::Client;
 use aws_sdk_organizations::types::{AccountStatus as SdkStatus, PolicyType, PolicyTypeStatus};
 use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
+use super::bounded::bounded;
 use super::session::{Session, sdk_error};
 use crate::inventory::{
     Account, AccountStatus, CollectionStatus, Organization, OrganizationalUnit, PolicyDocument,
@@ -111,39 +110,6 @@ pub async fn read(session: &Session, reads: Reads) -> Result<Organization, Strin
         accounts,
         policies,
     })
-}
-
-/// Runs `f` on every item, at most `limit` at once, and returns the results in item order.
-/// A task that panicked is an error, never a missing result.
-async fn bounded<I, T, F, Fut>(
-    limit: &Arc<Semaphore>,
-    items: Vec<I>,
-    f: F,
-) -> Result<Vec<T>, String>
-where
-    I: Send + 'static,
-    T: Send + 'static,
-    F: Fn(I) -> Fut,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    let count = items.len();
-    let mut tasks = JoinSet::new();
-    for (i, item) in items.into_iter().enumerate() {
-        let (limit, work) = (limit.clone(), f(item));
-        tasks.spawn(async move {
-            let _permit = limit
-                .acquire_owned()
-                .await
-                .expect("the semaphore is never closed");
-            (i, work.await)
-        });
-    }
-    let mut out = Vec::with_capacity(count);
-    while let Some(done) = tasks.join_next().await {
-        out.push(done.map_err(|e| format!("an organization read failed: {e}"))?);
-    }
-    out.sort_by_key(|(i, _)| *i);
-    Ok(out.into_iter().map(|(_, t)| t).collect())
 }
 
 /// The OUs and accounts directly under `parent`.

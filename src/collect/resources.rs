@@ -7,14 +7,13 @@
 //! policy's absence is told apart from a failure by the service's own "no policy" error.
 //! Reads run `PER_REGION` at a time within a region, on top of the account and region bounds.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
+use super::bounded::bounded;
 use super::session::{Session, sdk_error};
 use crate::inventory::{
     CollectionStatus, KmsGrant, PolicyDocument, PublicAccessBlock, RegionInventory, ResourceKind,
@@ -64,35 +63,6 @@ pub fn record(inventory: &mut RegionInventory, (kind, read): TypeRead) {
 /// The error code of a service error, for telling "no policy" from a failure.
 fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
     e.as_service_error().and_then(|s| s.code())
-}
-
-/// Runs `read` for every item, `limit` at once, in item order. A task that panicked fails the
-/// whole type: which resource it was is not known, so none may pass for clean.
-async fn each<I, T, F, Fut>(
-    limit: &Arc<Semaphore>,
-    items: Vec<I>,
-    read: F,
-) -> Result<Vec<T>, String>
-where
-    I: Send + 'static,
-    T: Send + 'static,
-    F: Fn(I) -> Fut,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    let mut tasks = JoinSet::new();
-    for (i, item) in items.into_iter().enumerate() {
-        let (limit, work) = (limit.clone(), read(item));
-        tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await.expect("never closed");
-            (i, work.await)
-        });
-    }
-    let mut out = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        out.push(done.map_err(|e| format!("a resource read failed: {e}"))?);
-    }
-    out.sort_by_key(|(i, _)| *i);
-    Ok(out.into_iter().map(|(_, r)| r).collect())
 }
 
 /// A resource whose policy read gave `policy` (`Ok(None)`: it has none).
@@ -152,7 +122,7 @@ pub async fn s3_buckets(session: &Session) -> Result<Vec<(String, String)>, Stri
 pub async fn s3_policies(session: &Session, region: &str, buckets: Vec<String>) -> TypeRead {
     let limit = Arc::new(Semaphore::new(PER_REGION));
     let s3 = session.s3(Some(region));
-    let found = each(&limit, buckets, |name| {
+    let found = bounded(&limit, buckets, |name| {
         let s3 = s3.clone();
         async move {
             let arn = format!("arn:aws:s3:::{name}");
@@ -200,7 +170,7 @@ async fn kms_keys(session: &Session, region: &str, limit: &Arc<Semaphore>) -> Ty
         Ok(keys) => keys,
         Err(e) => return (ResourceKind::KmsKey, Err(e)),
     };
-    let found = each(limit, keys, |id| {
+    let found = bounded(limit, keys, |id| {
         let kms = kms.clone();
         async move { kms_key(&kms, id).await }
     })
@@ -280,7 +250,7 @@ async fn sqs_queues(session: &Session, region: &str, limit: &Arc<Semaphore>) -> 
         Ok(u) => u,
         Err(e) => return (ResourceKind::SqsQueue, Err(e)),
     };
-    let found = each(limit, urls, |url| {
+    let found = bounded(limit, urls, |url| {
         let sqs = sqs.clone();
         async move {
             let read = sqs
@@ -333,7 +303,7 @@ async fn sns_topics(session: &Session, region: &str, limit: &Arc<Semaphore>) -> 
         Ok(a) => a,
         Err(e) => return (ResourceKind::SnsTopic, Err(e)),
     };
-    let found = each(limit, arns, |arn| {
+    let found = bounded(limit, arns, |arn| {
         let sns = sns.clone();
         async move {
             let policy = sns
@@ -369,7 +339,7 @@ async fn secrets(session: &Session, region: &str, limit: &Arc<Semaphore>) -> Typ
         Ok(a) => a,
         Err(e) => return (ResourceKind::Secret, Err(e)),
     };
-    let found = each(limit, arns, |arn| {
+    let found = bounded(limit, arns, |arn| {
         let sm = sm.clone();
         async move {
             let policy = sm
@@ -405,7 +375,7 @@ async fn lambda_functions(session: &Session, region: &str, limit: &Arc<Semaphore
         Ok(a) => a,
         Err(e) => return (ResourceKind::LambdaFunction, Err(e)),
     };
-    let found = each(limit, arns, |arn| {
+    let found = bounded(limit, arns, |arn| {
         let lambda = lambda.clone();
         async move {
             let policy = match lambda.get_policy().function_name(&arn).send().await {
@@ -440,7 +410,7 @@ async fn ecr_repositories(session: &Session, region: &str, limit: &Arc<Semaphore
         Ok(r) => r,
         Err(e) => return (ResourceKind::EcrRepository, Err(e)),
     };
-    let found = each(limit, repos, |(name, arn)| {
+    let found = bounded(limit, repos, |(name, arn)| {
         let ecr = ecr.clone();
         async move {
             let policy = match ecr
