@@ -57,6 +57,47 @@ impl Date {
     }
 }
 
+/// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 time as IAM's date operators accept it
+/// (`2026-12-07`, `2026-12-07T17:28:50Z`, with fractions or a `+01:00` offset) or of epoch
+/// seconds. `None` when it is neither.
+pub fn instant(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let (day, time) = s.split_once(['T', 't']).unwrap_or((s, ""));
+    let days = Date::parse(day)?.0;
+    if time.is_empty() {
+        return Some(days * 86_400);
+    }
+    let (clock, offset) = match time.find(['Z', 'z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => (time, ""),
+    };
+    let clock = clock.split('.').next()?;
+    let mut parts = clock.split(':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next().unwrap_or("0").parse().ok()?;
+    let sec: i64 = parts.next().unwrap_or("0").parse().ok()?;
+    if parts.next().is_some() || h > 24 || m > 59 || sec > 60 {
+        return None;
+    }
+    let shift = match offset.as_bytes().first() {
+        None | Some(b'Z' | b'z') if offset.len() <= 1 => 0,
+        Some(sign @ (b'+' | b'-')) => {
+            let (oh, om) = offset[1..].split_once(':').unwrap_or((&offset[1..], "0"));
+            let minutes = oh.parse::<i64>().ok()? * 60 + om.parse::<i64>().ok()?;
+            if *sign == b'+' {
+                minutes * 60
+            } else {
+                -minutes * 60
+            }
+        }
+        _ => return None,
+    };
+    Some(days * 86_400 + h * 3_600 + m * 60 + sec - shift)
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (y, m, d) = self.civil();
@@ -78,5 +119,17 @@ mod tests {
         assert!(Date::parse("26-1-1").is_none());
         assert!(Date::parse("2026-12-01").unwrap() < Date::parse("2027-01-01").unwrap());
         assert_eq!(Date::parse("1970-01-02").unwrap(), Date(1));
+    }
+
+    #[test]
+    fn instants_in_the_forms_iam_accepts() {
+        use super::instant;
+        assert_eq!(instant("1970-01-02"), Some(86_400));
+        assert_eq!(instant("1970-01-01T01:00:00Z"), Some(3_600));
+        assert_eq!(instant("1970-01-01T01:00:00.123Z"), Some(3_600));
+        assert_eq!(instant("1970-01-01T01:00:00+01:00"), Some(0));
+        assert_eq!(instant("3600"), Some(3_600));
+        assert_eq!(instant("yesterday"), None);
+        assert!(instant("2019-12-31T23:59:59Z") < instant("2026-12-07T17:28:50Z"));
     }
 }

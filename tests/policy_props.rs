@@ -13,6 +13,7 @@ const SCOPE: Scope<'static> = Scope {
     account: "111111111111",
     organization_id: "o-ours",
     org_path: Some("o-ours/r-root/"),
+    collected_at: None,
 };
 
 fn analyse_doc(doc: &PolicyDocument) -> Result<TrustAnalysis, tenantguard::policy::PolicyError> {

@@ -91,6 +91,7 @@ fn verdict(chain: &[(&'static str, Vec<Value>)], action: &str, resource: &str) -
         account: ACCOUNT,
         organization_id: "o-own",
         org_path: Some("o-own/r-root/ou-tenants/"),
+        collected_at: None,
     };
     judge(
         &levels,

@@ -6,11 +6,14 @@
 pub mod condition;
 pub mod control;
 pub mod document;
+pub mod fence;
 pub mod identity;
+pub mod impossible;
 pub mod pattern;
 pub mod principal;
 pub mod request;
 pub mod resource;
+pub mod source;
 pub mod trust;
 pub mod variables;
 

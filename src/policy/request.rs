@@ -249,6 +249,7 @@ mod tests {
         account: "111111111111",
         organization_id: "o-own",
         org_path: Some("o-own/r-1/ou-t/"),
+        collected_at: None,
     };
 
     fn caller() -> Request {

@@ -13,10 +13,10 @@
 use serde::Serialize;
 
 use super::document::{ActionElement, Effect, PolicyError};
-use super::principal::{self, Trustee};
+use super::principal::Trustee;
 use super::trust::{self, Grant, TrustAnalysis};
 use super::variables::Scope;
-use super::{condition, pattern};
+use super::{pattern, source};
 use crate::inventory::PolicyDocument;
 
 /// The kinds of access a grant gives, worst last.
@@ -151,68 +151,10 @@ pub fn analyse(
 }
 
 /// For a grant to an AWS service: on whose behalf the service may reach the resource, as the
-/// statement's source conditions say. `None` when no condition names a source (any account's
-/// use of the service reaches it: the confused deputy). A source ARN without an account (an
-/// S3 bucket's, `arn:aws:s3:::bucket`) or with a wildcard account pins nothing.
+/// statement's source conditions say ([`source::sources`], the service's own context keys
+/// included). `None` when no condition names a source (the confused deputy).
 pub fn service_sources(grant: &Grant, scope: &Scope<'_>) -> Option<Vec<Trustee>> {
-    let mut pinned: Option<Vec<Trustee>> = None;
-    for entry in grant.conditions() {
-        let key = entry.key.to_ascii_lowercase();
-        let base = entry.operator.to_ascii_lowercase();
-        let positive = matches!(
-            base.as_str(),
-            "stringequals" | "stringlike" | "arnequals" | "arnlike" | "stringequalsignorecase"
-        );
-        if !positive {
-            continue;
-        }
-        let values = entry
-            .values
-            .iter()
-            .map(|v| match super::variables::fill(v, scope) {
-                super::variables::Filled::Exact(v) => Some(v),
-                _ => None,
-            });
-        let found: Vec<Trustee> = match key.as_str() {
-            "aws:sourceaccount" | "aws:sourceowner" => values
-                .map(|v| match v {
-                    Some(v) if principal::is_account_id(&v) => Trustee::account(&v, "root"),
-                    _ => Trustee::AnyAccount,
-                })
-                .collect(),
-            "aws:sourcearn" => values
-                .map(|v| match v.as_deref().and_then(|v| v.split(':').nth(4)) {
-                    Some(a) if principal::is_account_id(a) => Trustee::account(a, "root"),
-                    _ => Trustee::AnyAccount,
-                })
-                .collect(),
-            "aws:sourceorgid" => values
-                .map(|v| match v {
-                    Some(v) if !pattern::has_wildcard(&v) => Trustee::Organization { id: v },
-                    _ => Trustee::AnyAccount,
-                })
-                .collect(),
-            "aws:sourceorgpaths" => values
-                .map(|v| match v {
-                    Some(v) => Trustee::OrgPath {
-                        wildcard: pattern::has_wildcard(&v),
-                        pattern: v,
-                    },
-                    None => Trustee::AnyAccount,
-                })
-                .collect(),
-            _ => continue,
-        };
-        // Several source keys must all hold: keep the narrower answer.
-        pinned = Some(match pinned {
-            None => found,
-            Some(have) => have
-                .iter()
-                .flat_map(|h| found.iter().filter_map(|f| condition::intersect(h, f)))
-                .collect(),
-        });
-    }
-    pinned
+    source::sources(grant.conditions(), scope, true)
 }
 
 #[cfg(test)]
@@ -225,6 +167,7 @@ mod tests {
         account: "111111111111",
         organization_id: "o-own",
         org_path: None,
+        collected_at: None,
     };
 
     fn grants(statements: serde_json::Value) -> Vec<(String, Vec<Access>)> {

@@ -8,7 +8,7 @@ use super::document::{
 };
 use super::principal::{self, Trustee};
 use super::variables::Scope;
-use super::{condition, pattern};
+use super::{condition, fence, impossible, pattern, source};
 use crate::inventory::PolicyDocument;
 
 /// The actions by which a trust policy lets a principal become the role.
@@ -43,6 +43,21 @@ impl Grant {
     /// The statement's conditions.
     pub fn conditions(&self) -> &[ConditionEntry] {
         &self.conditions
+    }
+
+    /// The same statement's grant of `actions` to `trustee`, under `conditions`.
+    pub(super) fn with(
+        &self,
+        actions: Vec<String>,
+        trustee: Trustee,
+        conditions: Vec<ConditionEntry>,
+    ) -> Grant {
+        Grant {
+            trustee,
+            actions,
+            conditions,
+            ..self.clone()
+        }
     }
 }
 
@@ -90,14 +105,17 @@ pub(crate) fn analyse_selected(
     for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
         grants.extend(allow_grants(s, scope, select)?);
     }
-    let denials: Vec<Denial> = statements
-        .iter()
-        .filter(|s| s.effect == Effect::Deny)
-        .filter_map(|s| certain_denial(s, scope, select))
-        .collect();
-    grants.retain(|g| !denials.iter().any(|d| d.removes(g)));
+    // Each Deny takes away what it certainly applies to (see `fence`).
+    for deny in statements.iter().filter(|s| s.effect == Effect::Deny) {
+        grants = grants
+            .into_iter()
+            .flat_map(|g| fence::apply(deny, g, scope, select))
+            .collect();
+    }
     grants.sort_by(|a, b| (a.statement, &a.trustee).cmp(&(b.statement, &b.trustee)));
-    grants.dedup_by(|a, b| a.statement == b.statement && a.trustee == b.trustee);
+    grants.dedup_by(|a, b| {
+        a.statement == b.statement && a.trustee == b.trustee && a.actions == b.actions
+    });
     Ok(TrustAnalysis {
         grants,
         statements: statements.into_iter().map(|s| s.raw).collect(),
@@ -122,7 +140,11 @@ fn allow_grants(
     select: Select,
 ) -> Result<Vec<Grant>, PolicyError> {
     let actions = select(&s.action, Effect::Allow);
-    if actions.is_empty() {
+    if actions.is_empty()
+        || s.conditions
+            .iter()
+            .any(|c| impossible::never_holds(c, scope))
+    {
         return Ok(Vec::new());
     }
     let Some((not_principal, element)) = &s.principal else {
@@ -153,6 +175,19 @@ fn allow_grants(
             })
             .collect();
     }
+    // A wildcard principal that must bring a service-source key is an AWS service acting for
+    // that source (see `source`), when the source names an account, organization or path.
+    let for_services = s.conditions.iter().any(source::admits_only_services)
+        && source::sources(&s.conditions, scope, false).is_some_and(|t| source::all_pinned(&t));
+    if for_services {
+        for t in &mut trustees {
+            if *t == Trustee::AnyAccount {
+                *t = Trustee::Service {
+                    name: "*".to_owned(),
+                };
+            }
+        }
+    }
     Ok(trustees
         .into_iter()
         .map(|trustee| Grant {
@@ -165,62 +200,13 @@ fn allow_grants(
         .collect())
 }
 
-fn principal_trustees(element: &PrincipalElement, scope: &Scope<'_>) -> Vec<Trustee> {
+pub(super) fn principal_trustees(element: &PrincipalElement, scope: &Scope<'_>) -> Vec<Trustee> {
     match element {
         PrincipalElement::Everyone => vec![Trustee::AnyAccount],
         PrincipalElement::Typed(pairs) => pairs
             .iter()
             .map(|(kind, value)| principal::typed_principal(kind, value, scope))
             .collect(),
-    }
-}
-
-/// A Deny that certainly applies: no condition, a `Principal` (not `NotPrincipal`).
-struct Denial {
-    trustees: Vec<Trustee>,
-    actions: Vec<String>,
-}
-
-fn certain_denial(s: &Statement, scope: &Scope<'_>, select: Select) -> Option<Denial> {
-    if !s.conditions.is_empty() {
-        return None;
-    }
-    let (false, element) = s.principal.as_ref()? else {
-        return None;
-    };
-    Some(Denial {
-        trustees: principal_trustees(element, scope),
-        actions: select(&s.action, Effect::Deny),
-    })
-}
-
-impl Denial {
-    /// A Deny removes a grant only if it covers every action the grant allows (a denied
-    /// pattern covers a granted one it matches as text: `s3:*` covers `s3:Get*`) and the
-    /// grant's whole trustee.
-    fn removes(&self, grant: &Grant) -> bool {
-        grant.actions.iter().all(|a| {
-            self.actions
-                .iter()
-                .any(|d| pattern::matches_ignore_case(d, a))
-        }) && self.trustees.iter().any(|d| covers(d, &grant.trustee))
-    }
-}
-
-fn covers(denied: &Trustee, granted: &Trustee) -> bool {
-    match (denied, granted) {
-        (Trustee::AnyAccount, _) => true,
-        (
-            Trustee::Account {
-                id: a,
-                principal: p,
-            },
-            Trustee::Account {
-                id: b,
-                principal: q,
-            },
-        ) => a == b && (p == "root" || p == q),
-        (d, g) => d == g && !matches!(d, Trustee::Unresolved { .. }),
     }
 }
 

@@ -11,6 +11,7 @@ const SCOPE: Scope<'static> = Scope {
     account: A,
     organization_id: "o-ours",
     org_path: Some("o-ours/r-root/ou-tenants/"),
+    collected_at: None,
 };
 
 /// A compact, readable form of a grant's trustee for the table below.

@@ -24,6 +24,9 @@ pub struct Scope<'a> {
     pub organization_id: &'a str,
     /// `o-.../r-.../ou-.../` as `aws:ResourceOrgPaths` gives it, when known.
     pub org_path: Option<&'a str>,
+    /// When the policy was read (RFC 3339), when known: `aws:CurrentTime` windows that had
+    /// closed by then grant nothing.
+    pub collected_at: Option<&'a str>,
 }
 
 impl<'a> Scope<'a> {
@@ -45,6 +48,15 @@ impl<'a> Scope<'a> {
             account,
             organization_id,
             org_path,
+            collected_at: None,
+        }
+    }
+
+    /// The same scope, read at `collected_at`.
+    pub fn at(self, collected_at: Option<&'a str>) -> Scope<'a> {
+        Scope {
+            collected_at,
+            ..self
         }
     }
 }
@@ -228,6 +240,7 @@ mod tests {
         account: "111111111111",
         organization_id: "o-ours",
         org_path: Some("o-ours/r-root/ou-tenants/"),
+        collected_at: None,
     };
 
     #[test]
@@ -286,6 +299,7 @@ mod tests {
         );
         let no_path = Scope {
             org_path: None,
+            collected_at: None,
             ..SCOPE
         };
         assert!(matches!(

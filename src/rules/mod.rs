@@ -161,7 +161,11 @@ pub type Analysis = Arc<Result<TrustAnalysis, PolicyError>>;
 /// parallel), keyed by partition and text. Trust policies repeat across accounts (a platform
 /// deployer's role, service trusts, a vendor's), and a document without policy variables
 /// means the same in every account of a partition: only the variables read the account.
-pub struct SharedAnalyses<'a>(HashMap<(&'a str, &'a str), Analysis>);
+pub struct SharedAnalyses<'a> {
+    analyses: HashMap<(&'a str, &'a str), Analysis>,
+    /// When the inventory was collected: the time policies are judged at.
+    collected_at: Option<&'a str>,
+}
 
 impl<'a> SharedAnalyses<'a> {
     pub fn new(inventory: &'a Inventory) -> SharedAnalyses<'a> {
@@ -191,29 +195,36 @@ impl<'a> SharedAnalyses<'a> {
             .filter(|(_, n)| *n > 1)
             .map(|(key, _)| key)
             .collect();
-        SharedAnalyses(
-            repeated
-                .into_par_iter()
-                .map(|(partition, text)| {
-                    let scope = Scope {
-                        partition,
-                        account: "",
-                        organization_id: "",
-                        org_path: None,
-                    };
-                    let document = PolicyDocument::Text(text.to_owned());
-                    (
-                        (partition, text),
-                        Arc::new(policy::analyse(&document, &scope)),
-                    )
-                })
-                .collect(),
-        )
+        let collected_at = inventory.collected_at.as_deref();
+        let analyses = repeated
+            .into_par_iter()
+            .map(|(partition, text)| {
+                let scope = Scope {
+                    partition,
+                    account: "",
+                    organization_id: "",
+                    org_path: None,
+                    collected_at,
+                };
+                let document = PolicyDocument::Text(text.to_owned());
+                (
+                    (partition, text),
+                    Arc::new(policy::analyse(&document, &scope)),
+                )
+            })
+            .collect();
+        SharedAnalyses {
+            analyses,
+            collected_at,
+        }
     }
 
     /// None: every document is analysed where it is found.
     pub fn none() -> SharedAnalyses<'a> {
-        SharedAnalyses(HashMap::new())
+        SharedAnalyses {
+            analyses: HashMap::new(),
+            collected_at: None,
+        }
     }
 
     fn get(&self, role: &Role) -> Option<Analysis> {
@@ -221,7 +232,7 @@ impl<'a> SharedAnalyses<'a> {
             return None;
         };
         let partition = Scope::of_arn(&role.arn, "", "", None).partition;
-        self.0.get(&(partition, text.as_str())).cloned()
+        self.analyses.get(&(partition, text.as_str())).cloned()
     }
 }
 
@@ -245,7 +256,8 @@ impl<'a> AccountView<'a> {
             .iter()
             .map(|role| {
                 let analysis = shared.get(role).unwrap_or_else(|| {
-                    let scope = Scope::of_arn(&role.arn, id, &organization.id, org_path.as_deref());
+                    let scope = Scope::of_arn(&role.arn, id, &organization.id, org_path.as_deref())
+                        .at(shared.collected_at);
                     Arc::new(policy::analyse(&role.trust_policy, &scope))
                 });
                 (role, analysis)
@@ -259,7 +271,8 @@ impl<'a> AccountView<'a> {
             .filter(|(_, res)| res.status.failure().is_none())
             .filter(|(_, res)| res.policy.is_some() || !res.grants.is_empty())
             .map(|(region, resource)| {
-                let scope = Scope::of_arn(&resource.arn, id, &organization.id, org_path.as_deref());
+                let scope = Scope::of_arn(&resource.arn, id, &organization.id, org_path.as_deref())
+                    .at(shared.collected_at);
                 ResourceView {
                     region,
                     resource,

@@ -74,6 +74,7 @@ fn blocking(
         account,
         organization_id: &cx.inventory.organization.id,
         org_path: Some(&org_path),
+        collected_at: None,
     };
     let mut first = None;
     for action in actions {

@@ -36,6 +36,7 @@ impl Rule for RequiredScpWeakened {
                 account,
                 organization_id: &org.id,
                 org_path: Some(&org_path),
+                collected_at: None,
             };
             for required in &cx.config.required_scps {
                 for policy in org.policies.iter().filter(|p| {

@@ -83,7 +83,8 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
         account,
         &cx.inventory.organization.id,
         Some(&org_path),
-    );
+    )
+    .at(cx.inventory.collected_at.as_deref());
     let mut grants: Vec<(Trustee, Way)> = Vec::new();
     if let Some(Ok(analysis)) = &rv.analysis {
         for g in analysis.grants() {
