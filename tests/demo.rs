@@ -307,6 +307,15 @@ fn demo_findings_are_exactly_the_planted_ones() {
             false,
         ),
         (
+            // A vendor's `sts:ExternalId` requirement cannot be met by a resource policy:
+            // naming the vendor's account there admits it without one.
+            "external-resource-access",
+            "arn:aws:secretsmanager:eu-west-1:220000000001:secret:globex-monitoring-GhIjKl"
+                .to_owned(),
+            "999900000001",
+            false,
+        ),
+        (
             "service-principal-without-source",
             "arn:aws:sqs:eu-west-1:230000000001:initech-events".to_owned(),
             "any account's use of `sns.amazonaws.com` (no source condition)",

@@ -121,20 +121,26 @@ pub fn narrowing(entry: &ConditionEntry, scope: &Scope<'_>) -> Option<Narrowing>
     })
 }
 
-/// Who one value of a principal key admits. `None` when it can match no principal at all.
+/// Who one value of a principal key admits. `None` when it can match no principal at all:
+/// a `StringEquals` value with a literal `*` where ids have none, an `aws:PrincipalArn`
+/// pattern that no IAM or STS principal's ARN matches.
 fn value_trustee(key: &str, v: &str, comparison: Comparison, scope: &Scope<'_>) -> Option<Trustee> {
     // A `*` in a `StringEquals` value is a literal star, not a wildcard.
     let literal = comparison != Comparison::Wildcard && pattern::has_wildcard(v);
     match key {
         // `kms:CallerAccount` is the calling principal's account, in KMS key policies.
         "aws:principalaccount" | "kms:calleraccount" => account_value(v, comparison),
-        "aws:principalarn" => Some(if literal {
-            // A literal `*` in a `StringEquals` ARN still names its account.
-            principal::arn_pattern(&v.replace(['*', '?'], "_"), scope)
-        } else {
-            principal::arn_pattern(v, scope)
-        }),
-        "aws:principalorgid" => Some(if !literal && pattern::has_wildcard(v) {
+        "aws:principalarn" if !principal::may_be_principal_arn(v) => None,
+        "aws:principalarn" if literal => {
+            // A literal `*` in the account part matches no ARN; in the name it still names
+            // its account.
+            let account = v.splitn(6, ':').nth(4).unwrap_or("*");
+            (!pattern::has_wildcard(account))
+                .then(|| principal::arn_pattern(&v.replace(['*', '?'], "_"), scope))
+        }
+        "aws:principalarn" => Some(principal::arn_pattern(v, scope)),
+        "aws:principalorgid" if literal => None,
+        "aws:principalorgid" => Some(if pattern::has_wildcard(v) {
             Trustee::AnyAccount
         } else {
             Trustee::Organization { id: v.to_owned() }
@@ -143,6 +149,7 @@ fn value_trustee(key: &str, v: &str, comparison: Comparison, scope: &Scope<'_>) 
             pattern: v.to_owned(),
             wildcard: comparison == Comparison::Wildcard && pattern::has_wildcard(v),
         }),
+        _ if literal => None,
         _ => Some(principal::user_id(v)),
     }
 }

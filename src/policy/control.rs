@@ -103,6 +103,39 @@ impl Qualifier {
     }
 }
 
+impl Qualifier {
+    /// An exemption a tenant's own administrator can write themselves into: a pattern of role
+    /// or user names they can create (outside the paths AWS reserves for its own roles,
+    /// `/aws-service-role/` and `/aws-reserved/`), a tag they can set, a user id or name. A
+    /// tenant cannot become another account, organization or AWS service, so exemptions of
+    /// those, and of principals named one by one, are not. A positive test (`OnlyFor`) is the
+    /// Deny's scope, never an exemption: AWS's "deny the root user" SCP tests
+    /// `aws:PrincipalArn` like `arn:aws:iam::*:root` and denies exactly what it is for.
+    pub fn is_self_service_exemption(&self) -> bool {
+        let Qualifier::Exempts { key, values, .. } = self else {
+            return false;
+        };
+        let key = key.to_ascii_lowercase();
+        match key.as_str() {
+            "aws:principalarn" => {
+                let reserved = |v: &String| {
+                    let name = v.splitn(6, ':').nth(5).unwrap_or("");
+                    name.starts_with("role/aws-service-role/")
+                        || name.starts_with("role/aws-reserved/")
+                };
+                !self.is_named_exemption() && !values.iter().all(reserved)
+            }
+            "aws:principaltype" => values.iter().any(|v| {
+                ["AssumedRole", "User", "FederatedUser"]
+                    .iter()
+                    .any(|t| pattern::matches_ignore_case(v, t))
+            }),
+            "aws:userid" | "aws:username" => true,
+            k => k.starts_with("aws:principaltag/"),
+        }
+    }
+}
+
 /// A Deny that may not apply, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Partial {

@@ -141,6 +141,34 @@ fn in_partition(partition: &str, account: &str, principal: &str, scope: &Scope<'
     }
 }
 
+/// Whether some IAM or STS principal's ARN may match `pattern` (an `aws:PrincipalArn` value):
+/// `arn:aws:s3:::bucket` or `arn:aws:iam::111122223333:policy/x` never does. A value that is
+/// not ARN-shaped at all is left to [`arn_pattern`] (`*`, or unresolved).
+pub fn may_be_principal_arn(pattern: &str) -> bool {
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    let [arn, _, service, _, _, resource] = parts[..] else {
+        return true;
+    };
+    let literal_head = |p: &str| p.split(['*', '?']).next().unwrap_or("").to_owned();
+    let could_be = |p: &str, candidates: &[&str]| {
+        let head = literal_head(p);
+        let whole = !pattern::has_wildcard(p);
+        candidates.iter().any(|c| {
+            if whole {
+                p == *c || (c.ends_with('/') && p.starts_with(c))
+            } else {
+                c.starts_with(&head) || head.starts_with(c)
+            }
+        })
+    };
+    pattern::matches(arn, "arn")
+        && (pattern::matches(service, "iam") || pattern::matches(service, "sts"))
+        && could_be(
+            resource,
+            &["root", "role/", "user/", "assumed-role/", "federated-user/"],
+        )
+}
+
 /// Resolves an ARN pattern from `aws:PrincipalArn`: the account part decides the trustee.
 pub fn arn_pattern(value: &str, scope: &Scope<'_>) -> Trustee {
     let parts: Vec<&str> = value.splitn(6, ':').collect();

@@ -23,6 +23,8 @@ use crate::inventory::PolicyDocument;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
+    /// An action tenantguard cannot sort: the message names it as written.
+    Unclassified,
     Read,
     Write,
     Decrypt,
@@ -32,6 +34,7 @@ pub enum Access {
 impl Access {
     pub fn as_str(self) -> &'static str {
         match self {
+            Access::Unclassified => "unclassified",
             Access::Read => "read",
             Access::Write => "write",
             Access::Decrypt => "decrypt",
@@ -84,6 +87,8 @@ const ACCESS: &[(Access, &[&str])] = &[
         Access::Manage,
         &[
             "s3:PutBucketPolicy",
+            "s3:DeleteBucketPolicy",
+            "s3:PutBucketAcl",
             "s3:DeleteBucket",
             "kms:PutKeyPolicy",
             "kms:CreateGrant",
@@ -102,21 +107,164 @@ const ACCESS: &[(Access, &[&str])] = &[
     ),
 ];
 
-/// The kinds of access the granted action patterns give. An action of a kind not listed
-/// (a service's other reads) counts as read: nothing granted is reported as no access.
-pub fn access(actions: &[String]) -> Vec<Access> {
-    let mut out: Vec<Access> = ACCESS
+/// Actions that change who may reach the resource: whoever may call them may grant
+/// themselves (or anyone) everything else.
+const POLICY_MANAGEMENT: &[&str] = &[
+    "*Policy",
+    "*Policy*",
+    "*Permission",
+    "*Permissions",
+    "*Acl",
+    "*Grant",
+    "*Grants",
+    "*:Set*Attributes",
+    "*:PutBucketOwnershipControls",
+    "*:PutBucketPublicAccessBlock",
+    "*:DeletePublicAccessBlock",
+    "*:PutPublicAccessBlock",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+    "kms:DisableKey",
+];
+
+/// The kind of one action, by the verb AWS names it with. `None` when the verb says nothing
+/// tenantguard can vouch for.
+fn kind_of(action: &str) -> Option<Access> {
+    if POLICY_MANAGEMENT
         .iter()
-        .filter(|(_, examples)| {
-            actions
-                .iter()
-                .any(|p| examples.iter().any(|e| pattern::matches_ignore_case(p, e)))
-        })
-        .map(|(kind, _)| *kind)
-        .collect();
-    if out.is_empty() && !actions.is_empty() {
-        out.push(Access::Read);
+        .any(|p| pattern::matches_ignore_case(p, action))
+    {
+        return Some(Access::Manage);
     }
+    let (service, name) = action.split_once(':')?;
+    let service = service.to_ascii_lowercase();
+    let verb_is = |verbs: &[&str]| {
+        verbs
+            .iter()
+            .any(|v| name.len() >= v.len() && name[..v.len()].eq_ignore_ascii_case(v))
+    };
+    if service == "kms"
+        && verb_is(&[
+            "Decrypt",
+            "GenerateDataKey",
+            "ReEncrypt",
+            "Sign",
+            "DeriveSharedSecret",
+            "GenerateMac",
+        ])
+    {
+        return Some(Access::Decrypt);
+    }
+    if verb_is(&[
+        "Get",
+        "List",
+        "Describe",
+        "Head",
+        "Receive",
+        "Select",
+        "Lookup",
+        "BatchGet",
+        "BatchCheck",
+        "Query",
+        "Scan",
+        "Subscribe",
+        "Verify",
+        "Download",
+        "Check",
+        "Search",
+        "Read",
+        "View",
+        "Export",
+    ]) {
+        return Some(Access::Read);
+    }
+    // Deleting or replacing the resource itself is managing it; deleting what is in it
+    // (objects, messages) is writing.
+    let whole = [
+        "Bucket",
+        "Topic",
+        "Queue",
+        "Secret",
+        "Repository",
+        "Function",
+        "FunctionCode",
+        "FunctionConfiguration",
+        "Key",
+    ];
+    let verbs = [
+        "Delete",
+        "Remove",
+        "Cancel",
+        "Rotate",
+        "Restore",
+        "Replicate",
+        "Update",
+        "Create",
+        "Schedule",
+        "Disable",
+        "Enable",
+        "Purge",
+    ];
+    if verb_is(&verbs) {
+        return Some(if whole.iter().any(|w| name.ends_with(w)) {
+            Access::Manage
+        } else {
+            Access::Write
+        });
+    }
+    if verb_is(&[
+        "Put",
+        "Send",
+        "Publish",
+        "Invoke",
+        "Upload",
+        "Write",
+        "Encrypt",
+        "Abort",
+        "Initiate",
+        "Complete",
+        "Change",
+        "Start",
+        "Stop",
+        "Batch",
+        "Copy",
+        "Confirm",
+        "Unsubscribe",
+        "Tag",
+        "Untag",
+    ]) {
+        return Some(Access::Write);
+    }
+    None
+}
+
+/// The kinds of access the granted action patterns give. A pattern with a wildcard gives a
+/// kind when it matches one of that kind's representative actions (`s3:Get*` reads, `kms:*`
+/// decrypts and manages); an action named in full is sorted by its verb
+/// (`s3:PutBucketPolicy` manages, `sqs:GetQueueUrl` reads). What neither sorts is
+/// [`Access::Unclassified`], never taken for a read: the message names the action.
+pub fn access(actions: &[String]) -> Vec<Access> {
+    let mut out: Vec<Access> = Vec::new();
+    for action in actions {
+        let mut kinds: Vec<Access> = ACCESS
+            .iter()
+            .filter(|(_, examples)| {
+                examples
+                    .iter()
+                    .any(|e| pattern::matches_ignore_case(action, e))
+            })
+            .map(|(kind, _)| *kind)
+            .collect();
+        if kinds.is_empty() || !pattern::has_wildcard(action) {
+            kinds.extend(kind_of(action));
+        }
+        if kinds.is_empty() {
+            kinds.push(Access::Unclassified);
+        }
+        out.extend(kinds);
+    }
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -200,7 +348,18 @@ mod tests {
         assert_eq!(
             kinds(&["sqs:GetQueueUrl"]),
             [Access::Read],
-            "an unlisted action is not nothing"
+            "an unlisted action is sorted by its verb"
+        );
+        assert_eq!(kinds(&["s3:DeleteBucketPolicy"]), [Access::Manage]);
+        assert_eq!(kinds(&["kms:PutKeyPolicy"]), [Access::Manage]);
+        assert_eq!(kinds(&["SNS:AddPermission"]), [Access::Manage]);
+        assert_eq!(kinds(&["sns:SetTopicAttributes"]), [Access::Manage]);
+        assert_eq!(kinds(&["s3:DeleteObject"]), [Access::Write]);
+        assert_eq!(kinds(&["s3:DeleteBucket"]), [Access::Manage]);
+        assert_eq!(
+            kinds(&["s3:ObjectOwnerOverrideToBucketOwner"]),
+            [Access::Unclassified],
+            "an action tenantguard cannot sort is never taken for a read"
         );
     }
 

@@ -1,6 +1,7 @@
-//! A required SCP is attached on a tenant account's path, but its Deny statements exempt a
-//! pattern of principals (every role, a path, a tag) or apply only to some: attached by
-//! name, it does not do what it is required for.
+//! A required SCP is attached on a tenant account's path, but its Deny statements exempt
+//! principals a tenant's administrator can create or become (a pattern of role names, a tag):
+//! attached by name, it does not do what it is required for. A Deny scoped to some
+//! principals by a positive test (the root user) denies what it was written to deny.
 
 use serde_json::json;
 
@@ -20,8 +21,9 @@ impl Rule for RequiredScpWeakened {
     }
 
     /// A named exemption (one pipeline role by ARN) is a design choice and not reported; a
-    /// condition about the request (region, resource) is the policy's scope, not a weakness.
-    /// What is reported is a Deny whose principal conditions leave out principals by pattern.
+    /// condition about the request (region, resource) or a positive principal test is the
+    /// policy's scope, not a weakness. What is reported is a Deny whose negated principal
+    /// conditions leave out principals a tenant administrator can create or become.
     fn check_organization(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let org = &cx.inventory.organization;
         if org.status.failure().is_some() {
@@ -52,12 +54,7 @@ impl Rule for RequiredScpWeakened {
                         .filter_map(|s| {
                             let found: Vec<Qualifier> = control::who(s, &request, &scope)?
                                 .into_iter()
-                                .filter(|q| {
-                                    matches!(
-                                        q,
-                                        Qualifier::Exempts { .. } | Qualifier::OnlyFor { .. }
-                                    ) && !q.is_named_exemption()
-                                })
+                                .filter(Qualifier::is_self_service_exemption)
                                 .collect();
                             (!found.is_empty()).then(|| (s.raw.clone(), found))
                         })

@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::finding::{Counterpart, Finding, Subject};
+use crate::policy::condition;
+use crate::policy::document::ConditionEntry;
 use crate::policy::resource::{self, Access};
 use crate::policy::{Scope, Trustee, principal};
 use crate::rules::trust::account_counterpart;
@@ -42,6 +44,8 @@ pub struct Way {
     pub via: Option<String>,
     /// Requirements of an allowed vendor the grant does not make.
     pub missing: Vec<String>,
+    /// The granting statement's conditions (none for a KMS grant).
+    pub conditions: Vec<ConditionEntry>,
 }
 
 /// Everything one resource grants to one counterpart, under one rule.
@@ -93,6 +97,7 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
                 evidence: json!({"statement_index": g.statement, "statement": analysis.trust.statement(g.statement)}),
                 via: None,
                 missing: Vec::new(),
+                conditions: g.conditions().to_vec(),
             };
             if let Trustee::Service { name } = &g.trustee {
                 way.via = Some(name.clone());
@@ -105,9 +110,11 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
                     _ => add(
                         Class::ServiceWithoutSource,
                         name.clone(),
-                        Counterpart::described(format!(
-                            "any account's use of `{name}` (no source condition)"
-                        )),
+                        Counterpart::described(match name.as_str() {
+                            "*" => "any account's use of any AWS service (no source condition)"
+                                .to_owned(),
+                            name => format!("any account's use of `{name}` (no source condition)"),
+                        }),
                         way,
                     ),
                 }
@@ -133,6 +140,7 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
             evidence: json!({"kms_grant": grant}),
             via: None,
             missing: Vec::new(),
+            conditions: Vec::new(),
         };
         if matches!(trustee, Trustee::Service { .. }) {
             continue; // A service's grant is made by the account's own use of that service.
@@ -221,22 +229,26 @@ fn trustee_text(t: &Trustee) -> String {
     }
 }
 
-/// A vendor's requirements a resource grant does not make. `sts:ExternalId` belongs to role
-/// assumption: a resource policy cannot require it, so it is not asked of one.
+/// A vendor's requirements a resource grant does not make. `sts:ExternalId` is in the
+/// request context of role assumption only: a resource policy cannot require it, so a
+/// resource policy that names the vendor's account admits it without the one condition that
+/// keeps another of the vendor's customers from steering it here (the confused deputy the
+/// requirement exists for). That requirement is reported as unmet, never waived.
 fn third_party_missing(required: &[String], way: &Way) -> Vec<String> {
-    let statement = way.evidence.get("statement");
     required
         .iter()
-        .filter(|k| !k.eq_ignore_ascii_case("sts:ExternalId"))
-        .filter(|k| {
-            !statement.and_then(|s| s.get("Condition")).is_some_and(|c| {
-                c.to_string()
-                    .to_ascii_lowercase()
-                    .contains(&k.to_ascii_lowercase())
-            })
-        })
+        .filter(|k| !way.conditions.iter().any(|c| condition::requires(c, k)))
         .cloned()
         .collect()
+}
+
+/// How an unmet vendor requirement is named in a message.
+fn requirement_text(key: &str) -> String {
+    if key.eq_ignore_ascii_case("sts:ExternalId") {
+        format!("`{key}` (only role assumption carries it: a resource policy cannot require it)")
+    } else {
+        format!("`{key}`")
+    }
 }
 
 /// The findings of `class` on every resource of the account.
@@ -283,9 +295,14 @@ fn finding(
         .iter()
         .find_map(|w| w.via.as_deref())
         .filter(|_| r.class != Class::ServiceWithoutSource)
-        .map(|s| format!(" through `{s}`"))
+        .map(|s| match s {
+            "*" => " through an AWS service acting for it".to_owned(),
+            s => format!(" through `{s}`"),
+        })
         .unwrap_or_default();
-    let missing: Vec<&String> = r.ways.iter().flat_map(|w| &w.missing).collect();
+    let mut missing: Vec<&String> = r.ways.iter().flat_map(|w| &w.missing).collect();
+    missing.sort();
+    missing.dedup();
     let without = if missing.is_empty() {
         String::new()
     } else {
@@ -293,7 +310,7 @@ fn finding(
             " without requiring {}",
             missing
                 .iter()
-                .map(|k| format!("`{k}`"))
+                .map(|k| requirement_text(k))
                 .collect::<Vec<_>>()
                 .join(", ")
         )
