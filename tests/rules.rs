@@ -1511,8 +1511,12 @@ mod resource_rules {
         );
         assert_eq!(
             found(&org, "external-resource-access"),
-            [("stranger".to_owned(), Some(STRANGER.to_owned()))],
-            "the allowed vendor is clean (sts:ExternalId is not asked of a resource policy)"
+            [
+                ("stranger".to_owned(), Some(STRANGER.to_owned())),
+                ("vendor".to_owned(), Some(VENDOR.to_owned()))
+            ],
+            "a vendor that must bring `sts:ExternalId` is admitted without it by a resource \
+             policy, which cannot require it: the confused deputy the requirement prevents"
         );
     }
 

@@ -15,19 +15,39 @@ use serde_json::{Value, json};
 
 use crate::finding::{Counterpart, Finding, Subject};
 use crate::inventory::{PolicyDocument, Role};
-use crate::policy::{Grant, TrustAnalysis, Trustee};
+use crate::policy::{Grant, Scope, TrustAnalysis, Trustee, source};
 use crate::rules::{AccountView, Context, RuleDoc};
 use crate::tenants::{Owner, Reach};
 
-/// Calls `f` for each grant of each readable trust policy in the account, with where it reaches.
+/// Calls `f` for each grant of each readable trust policy in the account, with where it
+/// reaches. A grant to an AWS service whose source conditions pin whom it acts for reaches
+/// those sources (a service acting for another tenant is that tenant's way in); one without
+/// them reaches no account.
 pub fn each_grant<'v>(
     cx: &Context<'_>,
     view: &'v AccountView<'_>,
     mut f: impl FnMut(&'v Role, &'v TrustAnalysis, &'v Grant, Reach),
 ) {
+    let account = view.inventory.account_id.as_str();
+    let org_path = cx.tenants.tree.org_path(account);
     for (role, analysis) in &view.roles {
         if let Ok(analysis) = analysis.as_ref() {
             for grant in &analysis.grants {
+                if let Trustee::Service { .. } = grant.trustee {
+                    let scope = Scope::of_arn(
+                        &role.arn,
+                        account,
+                        &cx.inventory.organization.id,
+                        Some(&org_path),
+                    );
+                    let sources = source::sources(grant.conditions(), &scope, true)
+                        .filter(|s| source::all_pinned(s))
+                        .unwrap_or_default();
+                    for s in sources {
+                        f(role, analysis, grant, cx.tenants.reach(&s));
+                    }
+                    continue;
+                }
                 f(role, analysis, grant, cx.tenants.reach(&grant.trustee));
             }
         }
@@ -141,6 +161,14 @@ pub fn assumed_by(cx: &Context<'_>, grant: &Grant, account: &str) -> String {
     match &grant.trustee {
         Trustee::Federated { provider, .. } => format!(
             "can be assumed through identity provider `{provider}`, held by {}",
+            cx.tenants.describe(account)
+        ),
+        Trustee::Service { name } if name == "*" => format!(
+            "can be assumed by an AWS service acting for {}",
+            cx.tenants.describe(account)
+        ),
+        Trustee::Service { name } => format!(
+            "can be assumed by `{name}` acting for {}",
             cx.tenants.describe(account)
         ),
         _ => format!("can be assumed by {}", cx.tenants.describe(account)),
