@@ -146,6 +146,26 @@ pub(super) fn covers(denied: &Trustee, granted: &Trustee) -> bool {
     }
 }
 
+/// Whether the Deny covers every resource the grant names: a Deny on `bucket/private/*`
+/// leaves a grant on `bucket/*` standing. A pattern covers a granted one it matches as text
+/// (`bucket/*` covers `bucket/*` and `bucket/logs/*`); a grant written with `NotResource` is
+/// covered only by a Deny of every resource, and a Deny written with `NotResource` is never
+/// taken as certain. A Deny without `Resource` (a trust policy's) covers the role itself.
+fn resources_cover(deny: &Statement, granted: &[String]) -> bool {
+    let everything = |p: &String| p.chars().all(|c| c == '*');
+    match (&deny.resources, &deny.not_resources) {
+        (Some(list), _) if list.iter().any(everything) => true,
+        (Some(list), _) => {
+            !granted.is_empty()
+                && granted
+                    .iter()
+                    .all(|g| list.iter().any(|d| pattern::matches(d, g)))
+        }
+        (None, Some(_)) => false,
+        (None, None) => true,
+    }
+}
+
 /// What a Deny leaves of a grant: the grant itself when the Deny may not apply, nothing when
 /// it certainly applies to every action and every principal of it, else the part it leaves
 /// (the actions it does not cover, the principals inside its fence).
@@ -166,7 +186,7 @@ pub(super) fn apply(
     // `"*"` in a Deny covers services too.
     let principal = matches!(deny.principal, Some((false, PrincipalElement::Everyone)))
         || principal_covers(deny, &grant.trustee, scope);
-    if covered.is_empty() || !principal {
+    if covered.is_empty() || !principal || !resources_cover(deny, grant.resources()) {
         return vec![grant];
     }
     let request = request_of(&grant.trustee, scope.partition);

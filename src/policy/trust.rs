@@ -32,6 +32,10 @@ pub struct Grant {
     pub not_principal: bool,
     #[serde(skip)]
     conditions: Vec<ConditionEntry>,
+    /// The statement's `Resource` values (empty when it is written with `NotResource`): a
+    /// Deny takes the grant away only where it covers all of them.
+    #[serde(skip)]
+    resources: Vec<String>,
 }
 
 impl Grant {
@@ -43,6 +47,11 @@ impl Grant {
     /// The statement's conditions.
     pub fn conditions(&self) -> &[ConditionEntry] {
         &self.conditions
+    }
+
+    /// The resources the granting statement names (empty for `NotResource`).
+    pub fn resources(&self) -> &[String] {
+        &self.resources
     }
 
     /// The same statement's grant of `actions` to `trustee`, under `conditions`.
@@ -196,6 +205,7 @@ fn allow_grants(
             statement: s.index,
             not_principal: *not_principal,
             conditions: s.conditions.clone(),
+            resources: s.resources.clone().unwrap_or_default(),
         })
         .collect())
 }

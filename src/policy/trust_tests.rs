@@ -11,7 +11,7 @@ const SCOPE: Scope<'static> = Scope {
     account: A,
     organization_id: "o-ours",
     org_path: Some("o-ours/r-root/ou-tenants/"),
-    collected_at: None,
+    collected_at: Some("2026-12-07T12:00:00Z"),
 };
 
 /// A compact, readable form of a grant's trustee for the table below.
@@ -55,6 +55,14 @@ fn allow(principal: &str, condition: &str) -> String {
     };
     doc(&format!(
         r#"{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"{condition}}}"#
+    ))
+}
+
+/// An Allow to `principal` beside a Deny to everyone with the given condition.
+fn fenced(principal: &str, deny_condition: &str) -> String {
+    doc(&format!(
+        r#"[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}},
+            {{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{deny_condition}}}]"#
     ))
 }
 
@@ -161,6 +169,34 @@ fn policy_shapes_resolve_as_documented() {
         ("userid role id is unresolved", allow(any, r#"{"StringLike":{"aws:userid":"AROAJQABLZS4A3QDU576Q:*"}}"#), Ok(vec!["unresolved:UniqueId:AROAJQABLZS4A3QDU576Q:*"])),
         ("only AWS services", allow(any, r#"{"Bool":{"aws:PrincipalIsAWSService":"true"}}"#), Ok(vec!["svc:*"])),
         ("PrincipalIsAWSService with StringEquals", allow(any, r#"{"StringEquals":{"aws:PrincipalIsAWSService":"true"}}"#), Ok(vec!["svc:*"])),
+        // --- service-source keys under a wildcard principal (issue 17, class 1)
+        ("SourceOwner under a wildcard is a service (key names are case-insensitive)", allow(any, r#"{"StringEquals":{"AWS:SourceOwner":"111111111111"}}"#), Ok(vec!["svc:*"])),
+        ("SourceAccount under a bare star is a service", allow(r#""*""#, r#"{"StringEquals":{"aws:SourceAccount":"222222222222"}}"#), Ok(vec!["svc:*"])),
+        ("SourceArn with an account under a wildcard is a service", allow(any, r#"{"ArnLike":{"aws:SourceArn":"arn:aws:sns:eu-west-1:222222222222:topic"}}"#), Ok(vec!["svc:*"])),
+        ("SourceOrgID under a wildcard is a service", allow(any, r#"{"StringEquals":{"aws:SourceOrgID":"o-ours"}}"#), Ok(vec!["svc:*"])),
+        ("SourceArn naming no account fails closed", allow(any, r#"{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::bucket"}}"#), Ok(vec!["any"])),
+        ("SourceAccount IfExists narrows nothing", allow(any, r#"{"StringEqualsIfExists":{"aws:SourceAccount":"111111111111"}}"#), Ok(vec!["any"])),
+        ("negated SourceAccount narrows nothing", allow(any, r#"{"StringNotEquals":{"aws:SourceAccount":"111111111111"}}"#), Ok(vec!["any"])),
+        ("encryption context under a wildcard is the caller's to choose", allow(any, r#"{"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:111111111111:trail/*"}}"#), Ok(vec!["any"])),
+        // --- Denies that fence the caller (class 2)
+        ("data-perimeter Deny fences a wildcard to the organization", fenced(any, r#"{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-ours"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}"#), Ok(vec!["org:o-ours"])),
+        ("own-account fence by variable", fenced(any, r#"{"StringNotEquals":{"aws:PrincipalAccount":"${aws:ResourceAccount}"}}"#), Ok(vec!["acct:111111111111"])),
+        ("a fence removes an account outside it", fenced(r#"{"AWS":"222222222222"}"#, r#"{"StringNotEquals":{"aws:PrincipalAccount":"111111111111"}}"#), Ok(vec![])),
+        ("several fence keys are an either-or", fenced(any, r#"{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-ours","aws:PrincipalAccount":["333333333333"]}}"#), Ok(vec!["acct:333333333333", "org:o-ours"])),
+        ("ArnNotLike fence keeps the named roles", fenced(any, r#"{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/*"}}"#), Ok(vec!["acct:111111111111=arn:aws:iam::111111111111:role/*"])),
+        ("a Deny on the network path removes nobody", fenced(any, r#"{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}"#), Ok(vec!["any"])),
+        ("a Deny on insecure transport removes nobody", fenced(any, r#"{"Bool":{"aws:SecureTransport":"false"}}"#), Ok(vec!["any"])),
+        ("a fence with a tag the caller chooses removes nobody for certain", fenced(any, r#"{"StringNotEquals":{"aws:PrincipalOrgID":"o-ours","aws:PrincipalTag/perimeter-exempt":"true"}}"#), Ok(vec!["any"])),
+        ("a fence with an unknown variable removes nobody", fenced(any, r#"{"StringNotEquals":{"aws:PrincipalAccount":"${aws:ResourceTag/owner}"}}"#), Ok(vec!["any"])),
+        ("a fence leaves services alone when it exempts them", fenced(r#"{"Service":"cloudtrail.amazonaws.com"}"#, r#"{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-ours"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}"#), Ok(vec!["svc:cloudtrail.amazonaws.com"])),
+        // --- conditions that can never hold (class 3)
+        ("another account's ResourceAccount never holds", allow(any, r#"{"StringEquals":{"aws:ResourceAccount":"222222222222"}}"#), Ok(vec![])),
+        ("StringEquals against a literal star is no org id", allow(any, r#"{"StringEquals":{"aws:PrincipalOrgID":"*"}}"#), Ok(vec![])),
+        ("StringEquals against a literal star is no account", allow(any, r#"{"StringEquals":{"aws:PrincipalAccount":"*"}}"#), Ok(vec![])),
+        ("a PrincipalArn that is a bucket names no principal", allow(any, r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:s3:::222222222222-bucket"}}"#), Ok(vec![])),
+        ("a PrincipalArn that is a function names no principal", allow(any, r#"{"ArnLike":{"aws:PrincipalArn":"arn:aws:lambda:eu-west-1:222222222222:function:f"}}"#), Ok(vec![])),
+        ("a closed time window grants nothing", allow(any, r#"{"DateLessThan":{"aws:CurrentTime":"2024-01-01T00:00:00Z"}}"#), Ok(vec![])),
+        ("an open time window still grants", allow(any, r#"{"DateLessThan":{"aws:CurrentTime":"2099-01-01T00:00:00Z"}}"#), Ok(vec!["any"])),
         // --- encoding and malformed documents
         ("url-encoded document", "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A222222222222%3Aroot%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D".to_owned(), Ok(vec!["acct:222222222222"])),
         ("not json", "{nope".to_owned(), Err("document")),

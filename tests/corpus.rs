@@ -1,0 +1,267 @@
+//! AWS's own policies, judged as tenantguard judges them: every case of `tests/corpus/*.toml`
+//! (and of the folders named in `TENANTGUARD_CORPUS`, separated by `:`) is placed in the
+//! corpus organization and must raise exactly the rules it expects. See
+//! `tests/corpus/README.md`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tenantguard::config::Config;
+use tenantguard::evaluate::evaluate;
+use tenantguard::finding::Finding;
+use tenantguard::inventory::{
+    CollectionStatus, Inventory, PolicyDocument, PolicyKind, ResourceKind, ResourcePolicy, Role,
+    ServiceControlPolicy,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    case: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    /// Where AWS publishes it.
+    source: String,
+    /// What the policy is attached to.
+    kind: Kind,
+    /// The account that owns it (default `111122223333`, tenant `acme`).
+    #[serde(default = "default_account")]
+    account: String,
+    /// The resource's ARN, when the policy names it (default: one made from kind and account).
+    arn: Option<String>,
+    /// The rules it must raise in the corpus organization; empty: clean.
+    expect: Vec<String>,
+    policy: String,
+}
+
+fn default_account() -> String {
+    "111122223333".to_owned()
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Kind {
+    S3Bucket,
+    KmsKey,
+    SqsQueue,
+    SnsTopic,
+    Secret,
+    LambdaFunction,
+    EcrRepository,
+    RoleTrust,
+    Scp,
+    Rcp,
+}
+
+impl Kind {
+    fn resource(self) -> Option<ResourceKind> {
+        Some(match self {
+            Kind::S3Bucket => ResourceKind::S3Bucket,
+            Kind::KmsKey => ResourceKind::KmsKey,
+            Kind::SqsQueue => ResourceKind::SqsQueue,
+            Kind::SnsTopic => ResourceKind::SnsTopic,
+            Kind::Secret => ResourceKind::Secret,
+            Kind::LambdaFunction => ResourceKind::LambdaFunction,
+            Kind::EcrRepository => ResourceKind::EcrRepository,
+            _ => return None,
+        })
+    }
+
+    fn default_arn(self, account: &str) -> String {
+        match self {
+            Kind::S3Bucket => "arn:aws:s3:::amzn-s3-demo-bucket".to_owned(),
+            Kind::KmsKey => {
+                format!("arn:aws:kms:us-east-1:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+            }
+            Kind::SqsQueue => format!("arn:aws:sqs:us-east-1:{account}:MyQueue"),
+            Kind::SnsTopic => format!("arn:aws:sns:us-east-1:{account}:MyTopic"),
+            Kind::Secret => {
+                format!("arn:aws:secretsmanager:us-east-1:{account}:secret:MySecret-a1b2c3")
+            }
+            Kind::LambdaFunction => {
+                format!("arn:aws:lambda:us-east-1:{account}:function:my-function")
+            }
+            Kind::EcrRepository => {
+                format!("arn:aws:ecr:us-east-1:{account}:repository/my-repo")
+            }
+            Kind::RoleTrust => format!("arn:aws:iam::{account}:role/corpus-role"),
+            Kind::Scp | Kind::Rcp => String::new(),
+        }
+    }
+}
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+/// Every case file: the project's, then the user's.
+fn case_files() -> Vec<PathBuf> {
+    let mut dirs = vec![corpus_dir()];
+    if let Ok(extra) = std::env::var("TENANTGUARD_CORPUS") {
+        dirs.extend(
+            extra
+                .split(':')
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from),
+        );
+    }
+    let mut files = Vec::new();
+    for dir in dirs {
+        let mut here: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "toml") && !p.ends_with("tenantguard.toml")
+            })
+            .collect();
+        here.sort();
+        files.extend(here);
+    }
+    files
+}
+
+fn load(path: &Path) -> Vec<Case> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let file: File = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    file.case
+}
+
+/// Places the case in the organization.
+fn place(inventory: &mut Inventory, case: &Case) {
+    let document = PolicyDocument::Text(case.policy.clone());
+    let arn = case
+        .arn
+        .clone()
+        .unwrap_or_else(|| case.kind.default_arn(&case.account));
+    let account = || {
+        inventory
+            .accounts
+            .iter()
+            .position(|a| a.account_id == case.account)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: account {} is not in the corpus organization",
+                    case.name, case.account
+                )
+            })
+    };
+    match case.kind {
+        Kind::Scp | Kind::Rcp => {
+            let root = inventory.organization.roots[0].id.clone();
+            inventory.organization.policies.push(ServiceControlPolicy {
+                id: "p-corpus".into(),
+                name: "corpus-scp".into(),
+                kind: if matches!(case.kind, Kind::Scp) {
+                    PolicyKind::ServiceControlPolicy
+                } else {
+                    PolicyKind::ResourceControlPolicy
+                },
+                aws_managed: false,
+                document,
+                targets: vec![root],
+            });
+        }
+        Kind::RoleTrust => {
+            let i = account();
+            inventory.accounts[i].roles.push(Role {
+                name: "corpus-role".into(),
+                arn,
+                path: "/".into(),
+                trust_policy: document,
+                attached_policies: vec![],
+                inline_policies: vec![],
+            });
+        }
+        kind => {
+            let i = account();
+            inventory.accounts[i].regions[0]
+                .resources
+                .push(ResourcePolicy {
+                    kind: kind.resource().unwrap(),
+                    arn,
+                    status: CollectionStatus::Collected,
+                    policy: Some(document),
+                    grants: vec![],
+                    public_access_block: None,
+                });
+        }
+    }
+}
+
+fn key(f: &Finding) -> (String, String, Option<String>) {
+    (
+        f.rule.clone(),
+        f.resource.clone(),
+        f.counterpart.as_ref().and_then(|c| c.account.clone()),
+    )
+}
+
+#[test]
+fn aws_published_policies_get_the_verdicts_aws_semantics_give() {
+    let inventory = Inventory::load(&corpus_dir().join("organization.json")).unwrap();
+    let config = Config::load(
+        &corpus_dir().join("tenantguard.toml"),
+        &tenantguard::rules::ids(),
+    )
+    .unwrap();
+    let baseline: BTreeSet<_> = evaluate(&inventory, &config)
+        .findings
+        .iter()
+        .map(key)
+        .collect();
+    let mut failures = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut count = 0;
+    for file in case_files() {
+        for case in load(&file) {
+            count += 1;
+            let shown = format!(
+                "{}: {}",
+                file.file_name().unwrap().to_string_lossy(),
+                case.name
+            );
+            assert!(names.insert(shown.clone()), "{shown}: named twice");
+            assert!(
+                case.source.starts_with("https://"),
+                "{shown}: a case names where AWS publishes it"
+            );
+            let mut inv = inventory.clone();
+            place(&mut inv, &case);
+            let findings = evaluate(&inv, &config).findings;
+            let raised: BTreeSet<String> = findings
+                .iter()
+                .filter(|f| !baseline.contains(&key(f)))
+                .map(|f| f.rule.clone())
+                .collect();
+            let expected: BTreeSet<String> = case.expect.iter().cloned().collect();
+            if raised != expected {
+                let messages: Vec<&str> = findings
+                    .iter()
+                    .filter(|f| !baseline.contains(&key(f)))
+                    .map(|f| f.message.as_str())
+                    .collect();
+                failures.push(format!(
+                    "{shown}\n  expected {expected:?}\n  raised   {raised:?}\n  {}",
+                    messages.join("\n  ")
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    if std::env::var_os("TENANTGUARD_CORPUS").is_none() {
+        assert!(
+            count >= 150,
+            "the corpus holds {count} policies, fewer than 150"
+        );
+    }
+}
