@@ -197,6 +197,15 @@ pub struct ServiceControlPolicy {
     pub targets: Vec<String>,
 }
 
+impl ServiceControlPolicy {
+    /// Whether this is the SCP a `required_scps` entry names (by id or name). An RCP of the
+    /// same name is not: it bounds what is done to resources, not what principals may do.
+    pub fn is_required_scp(&self, required: &str) -> bool {
+        self.kind == PolicyKind::ServiceControlPolicy
+            && (self.id == required || self.name == required)
+    }
+}
+
 /// A policy document as found: the text AWS returned (possibly URL-encoded), or, in
 /// hand-written fixtures, the JSON object itself.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]

@@ -35,7 +35,7 @@ impl Rule for RequiredScpMissing {
                 let policies: Vec<_> = org
                     .policies
                     .iter()
-                    .filter(|p| p.id == *required || p.name == *required)
+                    .filter(|p| p.is_required_scp(required))
                     .collect();
                 if policies
                     .iter()

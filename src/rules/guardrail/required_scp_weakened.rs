@@ -42,7 +42,7 @@ impl Rule for RequiredScpWeakened {
             };
             for required in &cx.config.required_scps {
                 for policy in org.policies.iter().filter(|p| {
-                    (p.id == *required || p.name == *required)
+                    p.is_required_scp(required)
                         && p.targets.iter().any(|t| path.contains(&t.as_str()))
                 }) {
                     let Some(Ok(statements)) = cx.controls.parsed(&policy.id) else {
