@@ -111,20 +111,18 @@ impl Qualifier {
     /// those, and of principals named one by one, are not. A positive test (`OnlyFor`) is the
     /// Deny's scope, never an exemption: AWS's "deny the root user" SCP tests
     /// `aws:PrincipalArn` like `arn:aws:iam::*:root` and denies exactly what it is for.
-    pub fn is_self_service_exemption(&self) -> bool {
+    ///
+    /// A pattern of role names is not self-service either when the same policy denies
+    /// creating such roles and rewriting their trust (`iam:CreateRole` and
+    /// `iam:UpdateAssumeRolePolicy` on them): Control Tower exempts `stacksets-exec-*` and
+    /// forbids everyone else to make one. `policy` is the SCP the exemption is in.
+    pub fn is_self_service_exemption(&self, policy: &[Statement]) -> bool {
         let Qualifier::Exempts { key, values, .. } = self else {
             return false;
         };
         let key = key.to_ascii_lowercase();
         match key.as_str() {
-            "aws:principalarn" => {
-                let reserved = |v: &String| {
-                    let name = v.splitn(6, ':').nth(5).unwrap_or("");
-                    name.starts_with("role/aws-service-role/")
-                        || name.starts_with("role/aws-reserved/")
-                };
-                !self.is_named_exemption() && !values.iter().all(reserved)
-            }
+            "aws:principalarn" => values.iter().any(|v| !unreachable_principal(v, policy)),
             "aws:principaltype" => values.iter().any(|v| {
                 ["AssumedRole", "User", "FederatedUser"]
                     .iter()
@@ -134,6 +132,33 @@ impl Qualifier {
             k => k.starts_with("aws:principaltag/"),
         }
     }
+}
+
+/// Whether a tenant administrator cannot create or become a principal matching the
+/// `aws:PrincipalArn` value `v`: it names one principal (no wildcard in its name), lies on a
+/// path AWS reserves for its own roles, or the policy denies making such a role.
+fn unreachable_principal(v: &str, policy: &[Statement]) -> bool {
+    let name = v.splitn(6, ':').nth(5).unwrap_or("*");
+    let named = {
+        let n = name.split_once('/').map_or(name, |(_, n)| n);
+        !n.is_empty() && !pattern::has_wildcard(n) && !v.contains("${")
+    };
+    let reserved =
+        name.starts_with("role/aws-service-role/") || name.starts_with("role/aws-reserved/");
+    let guarded = name.starts_with("role/")
+        && ["iam:CreateRole", "iam:UpdateAssumeRolePolicy"]
+            .iter()
+            .all(|action| {
+                policy.iter().any(|s| {
+                    s.effect == Effect::Deny
+                        && action_covered(&s.action, action)
+                        && s.resources
+                            .iter()
+                            .flatten()
+                            .any(|r| pattern::matches(r, v) || r == v)
+                })
+            });
+    named || reserved || guarded
 }
 
 /// A Deny that may not apply, and why.

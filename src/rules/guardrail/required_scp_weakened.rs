@@ -54,7 +54,7 @@ impl Rule for RequiredScpWeakened {
                         .filter_map(|s| {
                             let found: Vec<Qualifier> = control::who(s, &request, &scope)?
                                 .into_iter()
-                                .filter(Qualifier::is_self_service_exemption)
+                                .filter(|q| q.is_self_service_exemption(statements))
                                 .collect();
                             (!found.is_empty()).then(|| (s.raw.clone(), found))
                         })
