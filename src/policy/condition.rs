@@ -134,7 +134,7 @@ fn value_trustee(key: &str, v: &str, comparison: Comparison, scope: &Scope<'_>) 
         "aws:principalarn" if literal => {
             // A literal `*` in the account part matches no ARN; in the name it still names
             // its account.
-            let account = v.splitn(6, ':').nth(4).unwrap_or("*");
+            let account = v.split(':').nth(4).unwrap_or("*");
             (!pattern::has_wildcard(account))
                 .then(|| principal::arn_pattern(&v.replace(['*', '?'], "_"), scope))
         }

@@ -984,7 +984,8 @@ pub async fn resource_policies(
             .unwrap();
     }
 
-    // Secrets Manager: a secret an outside account may read; one the allowed vendor may.
+    // Secrets Manager: a secret an outside account may read; one the allowed vendor may, which
+    // a resource policy cannot make it do with the `sts:ExternalId` it must bring.
     let sm = aws_sdk_secretsmanager::Client::new(&cfg);
     let mut secret_arns = Vec::new();
     for (name, reader) in [("acme-external", OUTSIDER), ("acme-vendor", VENDOR)] {
@@ -1098,6 +1099,11 @@ pub async fn resource_policies(
             "external-resource-access",
             secret_arns[0].clone(),
             OUTSIDER.to_owned(),
+        ),
+        (
+            "external-resource-access",
+            secret_arns[1].clone(),
+            VENDOR.to_owned(),
         ),
         (
             "service-principal-without-source",
