@@ -43,54 +43,48 @@ fn default_account() -> String {
     "111122223333".to_owned()
 }
 
+/// What a case's policy is attached to: a resource of one of the inventory's kinds, a role,
+/// or the organization's root.
 #[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(untagged)]
 enum Kind {
-    S3Bucket,
-    KmsKey,
-    SqsQueue,
-    SnsTopic,
-    Secret,
-    LambdaFunction,
-    EcrRepository,
+    Resource(ResourceKind),
+    Other(Attached),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Attached {
     RoleTrust,
     Scp,
     Rcp,
 }
 
 impl Kind {
-    fn resource(self) -> Option<ResourceKind> {
-        Some(match self {
-            Kind::S3Bucket => ResourceKind::S3Bucket,
-            Kind::KmsKey => ResourceKind::KmsKey,
-            Kind::SqsQueue => ResourceKind::SqsQueue,
-            Kind::SnsTopic => ResourceKind::SnsTopic,
-            Kind::Secret => ResourceKind::Secret,
-            Kind::LambdaFunction => ResourceKind::LambdaFunction,
-            Kind::EcrRepository => ResourceKind::EcrRepository,
-            _ => return None,
-        })
-    }
-
     fn default_arn(self, account: &str) -> String {
+        let region = "us-east-1";
         match self {
-            Kind::S3Bucket => "arn:aws:s3:::amzn-s3-demo-bucket".to_owned(),
-            Kind::KmsKey => {
-                format!("arn:aws:kms:us-east-1:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+            Kind::Resource(ResourceKind::S3Bucket) => "arn:aws:s3:::amzn-s3-demo-bucket".to_owned(),
+            Kind::Resource(ResourceKind::KmsKey) => {
+                format!("arn:aws:kms:{region}:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab")
             }
-            Kind::SqsQueue => format!("arn:aws:sqs:us-east-1:{account}:MyQueue"),
-            Kind::SnsTopic => format!("arn:aws:sns:us-east-1:{account}:MyTopic"),
-            Kind::Secret => {
-                format!("arn:aws:secretsmanager:us-east-1:{account}:secret:MySecret-a1b2c3")
+            Kind::Resource(ResourceKind::SqsQueue) => {
+                format!("arn:aws:sqs:{region}:{account}:MyQueue")
             }
-            Kind::LambdaFunction => {
-                format!("arn:aws:lambda:us-east-1:{account}:function:my-function")
+            Kind::Resource(ResourceKind::SnsTopic) => {
+                format!("arn:aws:sns:{region}:{account}:MyTopic")
             }
-            Kind::EcrRepository => {
-                format!("arn:aws:ecr:us-east-1:{account}:repository/my-repo")
+            Kind::Resource(ResourceKind::Secret) => {
+                format!("arn:aws:secretsmanager:{region}:{account}:secret:MySecret-a1b2c3")
             }
-            Kind::RoleTrust => format!("arn:aws:iam::{account}:role/corpus-role"),
-            Kind::Scp | Kind::Rcp => String::new(),
+            Kind::Resource(ResourceKind::LambdaFunction) => {
+                format!("arn:aws:lambda:{region}:{account}:function:my-function")
+            }
+            Kind::Resource(ResourceKind::EcrRepository) => {
+                format!("arn:aws:ecr:{region}:{account}:repository/my-repo")
+            }
+            Kind::Other(Attached::RoleTrust) => format!("arn:aws:iam::{account}:role/corpus-role"),
+            Kind::Other(Attached::Scp | Attached::Rcp) => String::new(),
         }
     }
 }
@@ -151,12 +145,12 @@ fn place(inventory: &mut Inventory, case: &Case) {
             })
     };
     match case.kind {
-        Kind::Scp | Kind::Rcp => {
+        Kind::Other(attached @ (Attached::Scp | Attached::Rcp)) => {
             let root = inventory.organization.roots[0].id.clone();
             inventory.organization.policies.push(ServiceControlPolicy {
                 id: "p-corpus".into(),
                 name: "corpus-scp".into(),
-                kind: if matches!(case.kind, Kind::Scp) {
+                kind: if matches!(attached, Attached::Scp) {
                     PolicyKind::ServiceControlPolicy
                 } else {
                     PolicyKind::ResourceControlPolicy
@@ -166,7 +160,7 @@ fn place(inventory: &mut Inventory, case: &Case) {
                 targets: vec![root],
             });
         }
-        Kind::RoleTrust => {
+        Kind::Other(Attached::RoleTrust) => {
             let i = account();
             inventory.accounts[i].roles.push(Role {
                 name: "corpus-role".into(),
@@ -177,12 +171,12 @@ fn place(inventory: &mut Inventory, case: &Case) {
                 inline_policies: vec![],
             });
         }
-        kind => {
+        Kind::Resource(kind) => {
             let i = account();
             inventory.accounts[i].regions[0]
                 .resources
                 .push(ResourcePolicy {
-                    kind: kind.resource().unwrap(),
+                    kind,
                     arn,
                     status: CollectionStatus::Collected,
                     policy: Some(document),
