@@ -6,7 +6,9 @@ use serde_json::Value;
 use super::document::{self, Effect, PolicyError};
 use super::pattern;
 use super::principal::is_account_id;
+use super::request::{Request, Truth, holds};
 use super::trust::assume_actions;
+use super::variables::Scope;
 use crate::inventory::PolicyDocument;
 
 /// One `Resource` an Allow statement lets the principal assume.
@@ -71,9 +73,27 @@ pub fn allows_assume(
                 (None, None) => false,
             }
     };
-    let denied = statements
-        .iter()
-        .any(|s| s.effect == Effect::Deny && s.conditions.is_empty() && covers(s));
+    // A Deny takes the path away when every condition certainly holds for an assume of this
+    // role: what is known of that request is the role's account (`aws:ResourceAccount`), so
+    // a resource perimeter (`StringNotEquals aws:ResourceAccount` naming the holder's own
+    // accounts) fences the holder in; anything else may not hold, and the path stays.
+    let target = role_arn.split(':').nth(4).unwrap_or("");
+    let partition = role_arn.split(':').nth(1).unwrap_or("aws");
+    let request = Request::default().value("aws:ResourceAccount", target);
+    let scope = Scope {
+        partition,
+        account: target,
+        organization_id: "",
+        org_path: None,
+        collected_at: None,
+    };
+    let denied = statements.iter().any(|s| {
+        s.effect == Effect::Deny
+            && covers(s)
+            && s.conditions
+                .iter()
+                .all(|c| holds(c, &request, &scope) == Truth::True)
+    });
     if denied {
         return Ok(None);
     }
@@ -140,6 +160,24 @@ mod tests {
                 json!([allow("sts:AssumeRole", "*"), {"Effect": "Deny", "Action": "sts:*", "Resource": "arn:aws:iam::222222222222:*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}])
             ),
             "a conditional Deny may not apply"
+        );
+        assert!(
+            !allows(
+                json!([allow("sts:AssumeRole", "*"), {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceAccount": ["111111111111"]}}}])
+            ),
+            "a resource perimeter fences the holder in"
+        );
+        assert!(
+            allows(
+                json!([allow("sts:AssumeRole", "*"), {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceAccount": ["222222222222"]}}}])
+            ),
+            "a perimeter that includes the target leaves the path"
+        );
+        assert!(
+            allows(
+                json!([allow("sts:AssumeRole", "*"), {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"StringNotEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}}])
+            ),
+            "a caller-filled value is not known here"
         );
     }
 
