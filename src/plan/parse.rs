@@ -1,6 +1,8 @@
 //! Reading `terraform show -json` output: the resource changes, the configuration (for
 //! provider settings and policy-document blocks) and the variables.
 
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 /// A plan that could not be used.
@@ -31,6 +33,14 @@ pub struct Change {
 }
 
 impl Change {
+    /// `no-op`, `read` (a data source) and `forget` (Terraform 1.7's `removed` block with
+    /// `destroy = false`: the resource leaves the state, not AWS) change nothing in AWS.
+    pub fn changes_nothing(&self) -> bool {
+        self.actions
+            .iter()
+            .all(|a| matches!(a.as_str(), "no-op" | "read" | "forget"))
+    }
+
     pub fn deletes(&self) -> bool {
         self.actions.iter().any(|a| a == "delete") && !self.creates()
     }
@@ -58,13 +68,92 @@ pub struct Plan {
     pub variables: Value,
 }
 
+/// The parts of `terraform show -json` output the gate reads. Everything else (the planned
+/// values, the prior state, checks, output changes: the bulk of a large plan) is skipped
+/// while reading, never held in memory.
+#[derive(Deserialize)]
+struct Shown {
+    format_version: Option<String>,
+    #[serde(default)]
+    errored: bool,
+    resource_changes: Option<Vec<RawChange>>,
+    planned_values: Option<IgnoredAny>,
+    /// Only a state (`terraform show -json` without a plan file) has top-level `values`.
+    values: Option<IgnoredAny>,
+    #[serde(default)]
+    configuration: Value,
+    #[serde(default)]
+    variables: Value,
+}
+
+#[derive(Deserialize)]
+struct RawChange {
+    address: Option<String>,
+    mode: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    name: Option<String>,
+    change: Option<RawDiff>,
+}
+
+#[derive(Deserialize)]
+struct RawDiff {
+    actions: Option<Vec<String>>,
+    #[serde(default)]
+    before: Value,
+    #[serde(default)]
+    after: Value,
+    #[serde(default)]
+    after_unknown: Value,
+}
+
+/// How to produce the file the gate reads, said in every refusal.
+const HOW: &str =
+    "write it with `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`";
+
+/// The text of a plan file: UTF-8 (a byte-order mark dropped) or UTF-16 with a byte-order
+/// mark (what `>` writes in Windows PowerShell 5.1). Other bytes are refused with what they
+/// look like.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    let utf16 = |le: bool| {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|b| {
+                if le {
+                    u16::from_le_bytes([b[0], b[1]])
+                } else {
+                    u16::from_be_bytes([b[0], b[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "UTF-16 text with invalid characters".to_owned())
+    };
+    match bytes {
+        [0x1f, 0x8b, ..] => Err(format!(
+            "gzip-compressed data, not a JSON plan: decompress it, or {HOW}"
+        )),
+        [0xef, 0xbb, 0xbf, rest @ ..] => {
+            String::from_utf8(rest.to_vec()).map_err(|_| "not UTF-8 text".to_owned())
+        }
+        [0xff, 0xfe, ..] => utf16(true),
+        [0xfe, 0xff, ..] => utf16(false),
+        _ => String::from_utf8(bytes.to_vec())
+            .map_err(|_| format!("not UTF-8 or UTF-16 text (a binary plan file?): {HOW}")),
+    }
+}
+
 impl Plan {
     pub fn load(path: &std::path::Path) -> Result<Plan, PlanError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PlanError::Read {
+        let bytes = std::fs::read(path).map_err(|source| PlanError::Read {
             path: shown.clone(),
             source,
         })?;
+        let text = decode(&bytes).map_err(|message| PlanError::Invalid {
+            path: shown.clone(),
+            message,
+        })?;
+        drop(bytes);
         Plan::parse(&text, &shown)
     }
 
@@ -73,71 +162,70 @@ impl Plan {
             path: shown.to_owned(),
             message,
         };
-        let v: Value = serde_json::from_str(text).map_err(|e| invalid(format!("not JSON: {e}")))?;
-        let version = v
-            .get("format_version")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                invalid(
-                    "missing `format_version`: not the output of `terraform show -json PLANFILE`"
-                        .into(),
-                )
-            })?;
-        if !version.starts_with("1.") {
+        let trimmed = text.trim_start();
+        if trimmed.starts_with("[command]") || trimmed.starts_with("::debug::") {
+            return Err(invalid(
+                "the log of hashicorp/setup-terraform's wrapper, not the plan: set `terraform_wrapper: false` on the setup step (or run `terraform-bin`)".into(),
+            ));
+        }
+        let v: Shown = serde_json::from_str(text)
+            .map_err(|e| invalid(format!("not a JSON plan ({e}): {HOW}")))?;
+        let version = v.format_version.as_deref().ok_or_else(|| {
+            invalid(format!(
+                "missing `format_version`: not the output of `terraform show -json`; {HOW}"
+            ))
+        })?;
+        // 0.1 (Terraform 0.12 to 0.14), 0.2 (0.15 to 1.0) and 1.x carry every field read.
+        if !(version.starts_with("0.") || version.starts_with("1.")) {
             return Err(invalid(format!(
-                "format_version `{version}` is not 1.x, the JSON plan format this build reads"
+                "format_version `{version}` is newer than the 0.x and 1.x JSON plan formats this build reads"
             )));
         }
-        let list = match v.get("resource_changes") {
-            None => Vec::new(),
-            Some(Value::Array(list)) => list.clone(),
-            Some(_) => return Err(invalid("`resource_changes` is not an array".into())),
-        };
+        if v.errored {
+            return Err(invalid(format!(
+                "a plan that failed (`\"errored\": true`): fix the errors `terraform plan` reported, then {HOW}"
+            )));
+        }
+        if v.values.is_some() || (v.resource_changes.is_none() && v.planned_values.is_none()) {
+            return Err(invalid(format!(
+                "a state, not a plan (`terraform show -json` was given no plan file): {HOW}"
+            )));
+        }
         let mut changes = Vec::new();
-        for (i, rc) in list.iter().enumerate() {
-            let field = |name: &str| {
-                rc.get(name)
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .ok_or_else(|| {
-                        invalid(format!(
-                            "`resource_changes[{i}].{name}` is missing or not a string"
-                        ))
-                    })
+        for (i, rc) in v
+            .resource_changes
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let missing = |name: &str| {
+                invalid(format!(
+                    "`resource_changes[{i}].{name}` is missing or not a string"
+                ))
             };
-            let address = field("address")?;
+            let address = rc.address.ok_or_else(|| missing("address"))?;
             let change = rc
-                .get("change")
+                .change
                 .ok_or_else(|| invalid(format!("`resource_changes[{i}].change` is missing")))?;
-            let actions = change
-                .get("actions")
-                .and_then(Value::as_array)
-                .ok_or_else(|| {
-                    invalid(format!("`resource_changes[{i}].change.actions` is missing"))
-                })?
-                .iter()
-                .map(|a| a.as_str().unwrap_or_default().to_owned())
-                .collect();
+            let actions = change.actions.ok_or_else(|| {
+                invalid(format!("`resource_changes[{i}].change.actions` is missing"))
+            })?;
             changes.push(Change {
                 modules: module_path(&address),
-                mode: rc
-                    .get("mode")
-                    .and_then(Value::as_str)
-                    .unwrap_or("managed")
-                    .to_owned(),
-                kind: field("type")?,
-                name: field("name")?,
+                mode: rc.mode.unwrap_or_else(|| "managed".to_owned()),
+                kind: rc.kind.ok_or_else(|| missing("type"))?,
+                name: rc.name.ok_or_else(|| missing("name"))?,
                 address,
                 actions,
-                before: change.get("before").cloned().unwrap_or(Value::Null),
-                after: change.get("after").cloned().unwrap_or(Value::Null),
-                after_unknown: change.get("after_unknown").cloned().unwrap_or(Value::Null),
+                before: change.before,
+                after: change.after,
+                after_unknown: change.after_unknown,
             });
         }
         Ok(Plan {
             changes,
-            configuration: v.get("configuration").cloned().unwrap_or(Value::Null),
-            variables: v.get("variables").cloned().unwrap_or(Value::Null),
+            configuration: v.configuration,
+            variables: v.variables,
         })
     }
 

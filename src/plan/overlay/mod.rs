@@ -137,9 +137,7 @@ pub fn apply(plan: &Plan, inventory: &Inventory, overrides: &BTreeMap<String, St
         }
     }
     for c in plan.changes.iter().filter(|c| {
-        c.mode == "managed"
-            && NOT_MODELLED.contains(&c.kind.as_str())
-            && !c.actions.iter().all(|a| a == "no-op" || a == "read")
+        c.mode == "managed" && NOT_MODELLED.contains(&c.kind.as_str()) && !c.changes_nothing()
     }) {
         o.unverifiable(
             c,
@@ -150,7 +148,7 @@ pub fn apply(plan: &Plan, inventory: &Inventory, overrides: &BTreeMap<String, St
         );
     }
     for c in changes {
-        if c.actions.iter().all(|a| a == "no-op" || a == "read") {
+        if c.changes_nothing() {
             continue;
         }
         match o.change(c) {
