@@ -24,6 +24,22 @@ pub struct Evaluation {
     pub coverage: Vec<AccountCoverage>,
     /// With a baseline: what it had that this scan no longer finds.
     pub absent: Option<Vec<crate::baseline::Known>>,
+    /// For a plan judged against an inventory: what was judged, and what could not be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanCoverage>,
+}
+
+/// What `tenantguard plan` judged. A plan gate never claims a complete view: it reports the
+/// changes it applied, those it could not verify, and the inventory's own gaps, through which
+/// a planned change may reach what nobody has read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCoverage {
+    /// Planned changes applied to the inventory and judged.
+    pub applied: usize,
+    /// Planned changes tenantguard could not verify (reported as `unverifiable-change`).
+    pub unverifiable: usize,
+    /// Accounts, regions and resources of the inventory that were not scanned.
+    pub inventory_gaps: usize,
 }
 
 /// Whether an account was judged at all: coverage is a result, not an assumption.
@@ -53,12 +69,18 @@ pub enum CoverageState {
 }
 
 impl Evaluation {
-    /// A scan is complete when nothing the scan should have read is missing.
+    /// A scan is complete when nothing the scan should have read is missing; a plan's
+    /// judgement when every change was verified against an inventory without gaps.
     pub fn complete(&self) -> bool {
-        !self
+        let scanned = !self
             .findings
             .iter()
-            .any(|f| f.rule == crate::rules::NOT_SCANNED)
+            .any(|f| f.rule == crate::rules::NOT_SCANNED);
+        scanned
+            && self
+                .plan
+                .as_ref()
+                .is_none_or(|p| p.unverifiable == 0 && p.inventory_gaps == 0)
     }
 }
 
@@ -90,6 +112,7 @@ pub fn evaluate(inventory: &Inventory, config: &Config) -> Evaluation {
         findings,
         coverage,
         absent: None,
+        plan: None,
     }
 }
 

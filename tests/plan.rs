@@ -561,16 +561,31 @@ fn a_relevant_type_the_overlay_does_not_model_is_unverifiable() {
 fn a_malformed_plan_is_a_one_line_error() {
     let dir = tempfile::TempDir::new().unwrap();
     for (name, text, needle) in [
-        ("garbage.json", "{not json", "not JSON"),
+        ("garbage.json", "{not json", "not a JSON plan"),
         (
-            "state.json",
+            "unversioned.json",
             r#"{"values": {}}"#,
             "missing `format_version`",
         ),
         (
-            "old.json",
-            r#"{"format_version": "0.1"}"#,
-            "format_version `0.1`",
+            "state.json",
+            r#"{"format_version": "1.0", "values": {}}"#,
+            "a state, not a plan",
+        ),
+        (
+            "failed.json",
+            r#"{"format_version": "1.2", "errored": true, "planned_values": {}}"#,
+            "a plan that failed",
+        ),
+        (
+            "future.json",
+            r#"{"format_version": "2.0", "planned_values": {}}"#,
+            "format_version `2.0`",
+        ),
+        (
+            "wrapper.json",
+            "[command]/tmp/x/terraform-bin show -json plan.tfplan\n{}",
+            "setup-terraform",
         ),
         (
             "bad.json",

@@ -28,9 +28,22 @@ pub(super) struct PlanArgs {
     /// (a provider configuration key or alias). Repeatable.
     #[arg(long = "provider-account", value_parser = parse_provider_account)]
     provider_accounts: Vec<(String, String)>,
+    /// The account every provider acts in that neither the plan nor `--provider-account`
+    /// places: the common setup of one workspace per account, with credentials from the
+    /// environment and no account in the provider block.
+    #[arg(long, value_parser = parse_account)]
+    account: Option<String>,
     /// SARIF `runAutomationDetails.id`.
     #[arg(long)]
     sarif_category: Option<String>,
+}
+
+fn parse_account(s: &str) -> Result<String, String> {
+    if crate::policy::principal::is_account_id(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!("`{s}` is not an account id (12 digits)"))
+    }
 }
 
 fn parse_provider_account(s: &str) -> Result<(String, String), String> {
@@ -47,7 +60,10 @@ fn parse_provider_account(s: &str) -> Result<(String, String), String> {
 pub(super) fn plan(args: PlanArgs) -> Result<u8, CliError> {
     let (inventory, config) = load(&args.inventory, &args.config)?;
     let plan = Plan::load(&args.plan)?;
-    let overrides: BTreeMap<String, String> = args.provider_accounts.into_iter().collect();
+    let mut overrides: BTreeMap<String, String> = args.provider_accounts.into_iter().collect();
+    if let Some(account) = args.account {
+        overrides.insert(crate::plan::accounts::DEFAULT.to_owned(), account);
+    }
     let outcome = gate(&plan, &inventory, &config, &overrides);
     let evaluation = outcome.evaluation;
     emit(

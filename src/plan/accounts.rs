@@ -14,6 +14,9 @@ use serde_json::Value;
 use super::parse::{Change, Plan};
 use crate::policy::principal::is_account_id;
 
+/// The key under which `--account` gives the account of every provider nothing else places.
+pub const DEFAULT: &str = "*";
+
 /// The provider key and what it resolved to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
@@ -29,10 +32,14 @@ pub fn placement(plan: &Plan, change: &Change, overrides: &BTreeMap<String, Stri
         .and_then(Value::as_str)
         .unwrap_or("aws")
         .to_owned();
-    let config = plan
-        .configuration
-        .get("provider_config")
-        .and_then(|p| p.get(&key));
+    // A module without a provider block of its own uses its caller's (`m:aws` is then not in
+    // `provider_config`, and the root's `aws` is meant).
+    let configs = plan.configuration.get("provider_config");
+    let key = match key.rsplit_once(':') {
+        Some((_, inherited)) if configs.and_then(|p| p.get(&key)).is_none() => inherited.to_owned(),
+        _ => key,
+    };
+    let config = configs.and_then(|p| p.get(&key));
     let alias = config
         .and_then(|c| c.get("alias"))
         .and_then(Value::as_str)
@@ -46,30 +53,34 @@ pub fn placement(plan: &Plan, change: &Change, overrides: &BTreeMap<String, Stri
     .flatten()
     .find_map(|k| overrides.get(&k).cloned());
     let expressions = config.and_then(|c| c.get("expressions"));
-    let account = overridden.or_else(|| {
-        let from_role = expressions
-            .and_then(|e| e.get("assume_role"))
-            .and_then(|a| a.get(0).or(Some(a)))
-            .and_then(|a| a.get("role_arn"))
-            .and_then(|e| constant(plan, e))
-            .and_then(|arn| {
-                arn.as_str()
-                    .and_then(|a| a.split(':').nth(4))
-                    .map(str::to_owned)
-            })
-            .filter(|a| is_account_id(a));
-        let from_allowed = || {
-            expressions
-                .and_then(|e| e.get("allowed_account_ids"))
+    let account = overridden
+        .or_else(|| {
+            let from_role = expressions
+                .and_then(|e| e.get("assume_role"))
+                .and_then(|a| a.get(0).or(Some(a)))
+                .and_then(|a| a.get("role_arn"))
                 .and_then(|e| constant(plan, e))
-                .and_then(|v| match v.as_array() {
-                    Some(list) if list.len() == 1 => list[0].as_str().map(str::to_owned),
-                    _ => None,
+                .and_then(|arn| {
+                    arn.as_str()
+                        .and_then(|a| a.split(':').nth(4))
+                        .map(str::to_owned)
                 })
-                .filter(|a| is_account_id(a))
-        };
-        from_role.or_else(from_allowed)
-    });
+                .filter(|a| is_account_id(a));
+            let from_allowed = || {
+                expressions
+                    .and_then(|e| e.get("allowed_account_ids"))
+                    .and_then(|e| constant(plan, e))
+                    .and_then(|v| match v.as_array() {
+                        Some(list) if list.len() == 1 => list[0].as_str().map(str::to_owned),
+                        _ => None,
+                    })
+                    .filter(|a| is_account_id(a))
+            };
+            from_role.or_else(from_allowed)
+        })
+        // `--account`: the account every provider the plan does not place acts in (one workspace
+        // per account, credentials from the environment).
+        .or_else(|| overrides.get(DEFAULT).cloned());
     let region = expressions
         .and_then(|e| e.get("region"))
         .and_then(|e| constant(plan, e))

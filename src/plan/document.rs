@@ -12,6 +12,43 @@ pub trait Resolve {
     fn reference(&self, reference: &str, modules: &[String]) -> Option<String>;
 }
 
+/// Condition keys that can decide which account a request comes from or acts for (see
+/// `policy::condition`, `policy::source`, `policy::impossible`).
+fn decides_account(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    matches!(
+        key.as_str(),
+        "aws:principalaccount"
+            | "aws:principalarn"
+            | "aws:principalorgid"
+            | "aws:principalorgpaths"
+            | "aws:principalisawsservice"
+            | "aws:userid"
+            | "kms:calleraccount"
+            | "aws:sourceaccount"
+            | "aws:sourcearn"
+            | "aws:sourceowner"
+            | "aws:sourceorgid"
+            | "aws:sourceorgpaths"
+            | "aws:resourceaccount"
+            | "s3:resourceaccount"
+            | "aws:resourceorgid"
+            | "aws:currenttime"
+    ) || key.starts_with("kms:encryptioncontext:aws:")
+}
+
+/// Whether an expression references a resource whose address starts with `prefix`.
+fn references_to(expression: Option<&Value>, prefix: &str) -> bool {
+    expression
+        .and_then(|e| e.get("references"))
+        .and_then(Value::as_array)
+        .is_some_and(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .any(|r| r.starts_with(prefix) || r.contains(&format!(".{prefix}")))
+        })
+}
+
 /// The policy a resource attribute's expression builds, when it is a data source's `json`
 /// whose statements can all be known. `Err` names what stays unknown.
 pub fn rebuild(
@@ -114,12 +151,31 @@ pub fn rebuild(
             }
             st.insert(key.into(), Value::Object(principal));
         }
+        let allow = st.get("Effect") == Some(&json!("Allow"));
         if let Some(conditions) = s.get("condition").and_then(Value::as_array) {
             let mut block = Map::new();
             for c in conditions {
                 let test = value(c.get("test"), "condition operator")?;
-                let variable = value(c.get("variable"), "condition key")?;
-                let values = value(c.get("values"), "condition value")?;
+                let variable = value(c.get("variable"), "condition key");
+                let values = value(c.get("values"), "condition value");
+                // On an Allow, a condition that cannot say which account calls (a web
+                // identity claim such as `<oidc provider url>:sub`, a tag, the source IP) only
+                // narrows the grant further: left out when its value is known only after
+                // apply, the grant is judged wider than it is, never narrower. A Deny's
+                // conditions, and keys that decide the account, must be known.
+                let claim = || references_to(c.get("variable"), "aws_iam_openid_connect_provider.");
+                let widening = allow
+                    && match &variable {
+                        Ok(Some(Value::String(k))) => !decides_account(k),
+                        // A key built from a planned resource (`${aws_iam_openid_connect_provider.x.url}:sub`).
+                        Ok(Some(Value::Array(_))) | Err(_) => claim(),
+                        _ => false,
+                    };
+                let key_written = matches!(variable, Ok(Some(Value::String(_))));
+                if widening && (values.is_err() || !key_written) {
+                    continue;
+                }
+                let (variable, values) = (variable?, values?);
                 let (Some(Value::String(test)), Some(Value::String(variable)), Some(values)) =
                     (test, variable, values)
                 else {

@@ -65,6 +65,11 @@ pub fn gate(
             message: f.message.clone(),
         })
         .collect();
+    let inventory_gaps = after
+        .findings
+        .iter()
+        .filter(|f| f.rule == crate::rules::NOT_SCANNED)
+        .count();
     let mut evaluation = after;
     evaluation
         .findings
@@ -76,6 +81,11 @@ pub fn gate(
         }
     }
     evaluation.absent = Some(resolved);
+    evaluation.plan = Some(crate::evaluate::PlanCoverage {
+        applied: overlaid.applied,
+        unverifiable: overlaid.inventory.unverifiable_changes.len(),
+        inventory_gaps,
+    });
     Gate {
         evaluation,
         applied: overlaid.applied,

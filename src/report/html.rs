@@ -67,7 +67,12 @@ fn page(ev: &Evaluation) -> Markup {
                         "Inventory collected " (ev.collected_at.as_deref().unwrap_or("at an unknown time"))
                         " · " (active.len()) " finding(s) · tenantguard " (env!("CARGO_PKG_VERSION"))
                     }
-                    @if not_scanned.is_empty() {
+                    @if let Some(plan) = &ev.plan {
+                        section.incomplete id="completeness" {
+                            h2 { "Plan: " (plan.applied) " change(s) judged, " (plan.unverifiable) " could not be verified" }
+                            p { (super::completeness(ev)) }
+                        }
+                    } @else if not_scanned.is_empty() {
                         p.complete { "Complete: every account and region in scope was read." }
                     } @else {
                         section.incomplete id="completeness" {

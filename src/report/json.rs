@@ -20,6 +20,9 @@ struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     collected_at: Option<&'a str>,
     complete: bool,
+    /// For `tenantguard plan`: the changes judged, those not verifiable, the inventory's gaps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'a crate::evaluate::PlanCoverage>,
     summary: Summary,
     coverage: &'a [AccountCoverage],
     findings: &'a [Finding],
@@ -63,6 +66,7 @@ impl Emitter for Json {
             organization_id: &ev.organization_id,
             collected_at: ev.collected_at.as_deref(),
             complete: ev.complete(),
+            plan: ev.plan.as_ref(),
             summary: Summary {
                 findings: super::active(ev).count(),
                 excepted: ev.findings.iter().filter(|f| f.exception.is_some()).count(),

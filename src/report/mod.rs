@@ -90,8 +90,29 @@ pub fn silenced_note(f: &Finding) -> Option<String> {
     }
 }
 
-/// One line saying whether the scan saw everything.
+/// One line saying whether the scan saw everything, or, for a plan, what it judged.
 pub fn completeness(evaluation: &Evaluation) -> String {
+    if let Some(p) = &evaluation.plan {
+        let gaps = if p.inventory_gaps == 0 {
+            "the inventory it was judged against has no unscanned account, region or resource"
+                .to_owned()
+        } else {
+            format!(
+                "the inventory it was judged against has {} account(s), region(s) or resource(s) not scanned, and paths through them are unknown",
+                p.inventory_gaps
+            )
+        };
+        return format!(
+            "plan: {} change(s) judged, {} could not be verified{}; {gaps}",
+            p.applied,
+            p.unverifiable,
+            if p.unverifiable > 0 {
+                " (review them by hand)"
+            } else {
+                ""
+            }
+        );
+    }
     let missed = evaluation
         .findings
         .iter()

@@ -16,14 +16,20 @@ impl Overlay<'_> {
             }
             return Ok(());
         }
-        let name = self.attr(c, "name")?;
+        let name = Self::role_name(c);
         let path = c.text("path").unwrap_or("/").to_owned();
         let trust = self
             .policy(c, "assume_role_policy")?
             .ok_or("`assume_role_policy` is empty")?;
         let mut inline = Vec::new();
-        if c.unknown("inline_policy") {
-            return Err("`inline_policy` is known only after apply".into());
+        // The provider plans `inline_policy` and `managed_policy_arns` as unknown whenever the
+        // configuration leaves them out: then they are not the change's to decide.
+        for computed in ["inline_policy", "managed_policy_arns"] {
+            if c.unknown(computed) && self.configured(c, computed) != Some(false) {
+                return Err(format!(
+                    "`{computed}` is known only after apply (it is computed from other resources of the plan)"
+                ));
+            }
         }
         for p in c
             .after
@@ -43,6 +49,14 @@ impl Overlay<'_> {
             }
         }
         let arn = format!("arn:aws:iam::{account}:role{path}{name}");
+        let managed: Vec<String> = c
+            .after
+            .get("managed_policy_arns")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
         let roles = self.roles_mut(&account);
         let kept = roles
             .iter()
@@ -53,10 +67,20 @@ impl Overlay<'_> {
             arn: arn.clone(),
             path,
             trust_policy: PolicyDocument::Text(trust),
-            attached_policies: kept
-                .as_ref()
-                .map(|r| r.attached_policies.clone())
-                .unwrap_or_default(),
+            attached_policies: if managed.is_empty() {
+                kept.as_ref()
+                    .map(|r| r.attached_policies.clone())
+                    .unwrap_or_default()
+            } else {
+                managed
+                    .iter()
+                    .map(|arn| crate::inventory::AttachedPolicy {
+                        name: arn.rsplit('/').next().unwrap_or(arn).to_owned(),
+                        arn: arn.clone(),
+                        document: None,
+                    })
+                    .collect()
+            },
             inline_policies: if inline.is_empty() {
                 kept.map(|r| r.inline_policies).unwrap_or_default()
             } else {

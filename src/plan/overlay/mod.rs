@@ -6,6 +6,7 @@
 mod iam;
 mod network;
 mod organizations;
+mod reference;
 mod resources;
 
 use std::collections::{BTreeMap, HashMap};
@@ -183,7 +184,7 @@ impl Overlay<'_> {
         let p = self.placement(c);
         let account = p.account.ok_or_else(|| {
             format!(
-                "the account it lands in is unknown: provider `{}` names none (no constant `assume_role.role_arn` or single `allowed_account_ids`); pass `--provider-account {}=ACCOUNT`",
+                "the account it lands in is unknown: provider `{}` names none (no constant `assume_role.role_arn` or single `allowed_account_ids`); pass `--provider-account {}=ACCOUNT`, or `--account ACCOUNT` when the workspace acts in one account",
                 p.provider, p.provider
             )
         })?;
@@ -196,18 +197,14 @@ impl Overlay<'_> {
         Ok((account, region))
     }
 
-    /// A string attribute: known in the plan, else the id of the planned resource it
-    /// references, else unknown (with the reason).
+    /// A string attribute: known in the plan, else a constant or root variable of its
+    /// configuration, else what the planned resource it references will have (see
+    /// `reference`), else unknown, with the reason.
     fn attr(&self, c: &Change, name: &str) -> Result<String, String> {
         if let Some(v) = c.text(name) {
             return Ok(v.to_owned());
         }
-        let expression = self
-            .plan
-            .resource_config(&c.modules, &c.mode, &c.kind, &c.name)
-            .and_then(|r| r.get("expressions"))
-            .and_then(|e| e.get(name));
-        if let Some(e) = expression {
+        if let Some(e) = self.expression(c, name) {
             if let Some(v) =
                 accounts::constant(self.plan, e).and_then(|v| v.as_str().map(str::to_owned))
             {
@@ -219,15 +216,41 @@ impl Overlay<'_> {
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             for r in &refs {
-                if let Some(id) = self.ids.get(&absolute(&c.modules, strip_attribute(r))) {
-                    return Ok(id.clone());
+                if let Some(v) = self.resolve(r, &c.modules) {
+                    return Ok(v);
                 }
             }
             if let Some(r) = refs.first() {
-                return Err(format!("`{name}` is `{r}`, known only after apply"));
+                return Err(format!(
+                    "`{name}` is `{r}`, which AWS assigns at apply time and the plan does not say"
+                ));
             }
         }
         Err(format!("`{name}` is known only after apply"))
+    }
+
+    /// The configuration's expression for an argument of the resource.
+    fn expression(&self, c: &Change, name: &str) -> Option<&Value> {
+        self.plan
+            .resource_config(&c.modules, &c.mode, &c.kind, &c.name)
+            .and_then(|r| r.get("expressions"))
+            .and_then(|e| e.get(name))
+    }
+
+    /// Whether the configuration sets the argument at all: `Some(false)` when the resource's
+    /// configuration is in the plan and does not (so a value the provider plans as unknown is
+    /// one it computes, not one the change decides), `None` when the plan has no
+    /// configuration for it.
+    fn configured(&self, c: &Change, name: &str) -> Option<bool> {
+        let config = self
+            .plan
+            .resource_config(&c.modules, &c.mode, &c.kind, &c.name)?;
+        Some(
+            config
+                .get("expressions")
+                .and_then(|e| e.get(name))
+                .is_some(),
+        )
     }
 
     /// A policy attribute: the JSON string in the plan, or rebuilt from the policy document
@@ -236,14 +259,10 @@ impl Overlay<'_> {
         if let Some(v) = c.text(name) {
             return Ok((!v.is_empty()).then(|| v.to_owned()));
         }
-        if !c.unknown(name) {
+        if !c.unknown(name) || self.configured(c, name) == Some(false) {
             return Ok(None);
         }
-        let expression = self
-            .plan
-            .resource_config(&c.modules, &c.mode, &c.kind, &c.name)
-            .and_then(|r| r.get("expressions"))
-            .and_then(|e| e.get(name));
+        let expression = self.expression(c, name);
         document::rebuild(self.plan, &c.modules, expression, self)
             .map(Some)
             .map_err(|why| format!("`{name}` cannot be verified: {why}"))
@@ -327,9 +346,9 @@ impl Overlay<'_> {
 }
 
 impl Resolve for Overlay<'_> {
-    /// `aws_iam_role.x.arn` (or `module.m.aws_iam_role.x.arn`): the role's ARN when its name
-    /// is known, else its account's root, which names the same account; a root variable's
-    /// value; nothing for anything else.
+    /// A root variable's value; what a planned resource's attribute will be (`reference`);
+    /// else, for an ARN AWS assigns at apply time, its account's root, which names the same
+    /// account; nothing for anything else.
     fn reference(&self, reference: &str, modules: &[String]) -> Option<String> {
         if let Some(var) = reference.strip_prefix("var.") {
             return self
@@ -337,21 +356,14 @@ impl Resolve for Overlay<'_> {
                 .variable(var)
                 .and_then(|v| v.as_str().map(str::to_owned));
         }
-        let address = absolute(modules, strip_attribute(reference));
-        let target = self.plan.changes.iter().find(|c| c.address == address)?;
-        if let Some(arn) = target.text("arn") {
-            return Some(arn.to_owned());
+        if let Some(v) = self.resolve(reference, modules) {
+            return Some(v);
         }
+        // An ARN AWS assigns at apply time still belongs to the account its provider acts in.
+        let address = absolute(modules, strip_attribute(reference));
+        let target = self.planned(&address)?;
         let account = self.placement(target).account?;
-        Some(match (target.kind.as_str(), target.text("name")) {
-            ("aws_iam_role", Some(name)) => {
-                format!(
-                    "arn:aws:iam::{account}:role{}{name}",
-                    target.text("path").unwrap_or("/")
-                )
-            }
-            _ => format!("arn:aws:iam::{account}:root"),
-        })
+        Some(format!("arn:aws:iam::{account}:root"))
     }
 }
 

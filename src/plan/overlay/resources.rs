@@ -26,10 +26,20 @@ impl Overlay<'_> {
             "Resource": arn,
         });
         let mut condition = serde_json::Map::new();
-        if let Some(a) = c.text("source_account") {
+        // A source known only after apply (the usual `aws_cloudwatch_event_rule.x.arn`) is
+        // read from the resource it references, never dropped: without it the permission
+        // would be judged as having no source.
+        let source = |name: &str| -> Result<Option<String>, String> {
+            match c.text(name) {
+                Some(v) => Ok(Some(v.to_owned())),
+                None if c.unknown(name) => self.attr(c, name).map(Some),
+                None => Ok(None),
+            }
+        };
+        if let Some(a) = source("source_account")? {
             condition.insert("StringEquals".into(), json!({"AWS:SourceAccount": a}));
         }
-        if let Some(s) = c.text("source_arn") {
+        if let Some(s) = source("source_arn")? {
             condition.insert("ArnLike".into(), json!({"AWS:SourceArn": s}));
         }
         if !condition.is_empty() {
@@ -107,6 +117,11 @@ impl Overlay<'_> {
         let deletes = c.deletes();
         let policy = if deletes {
             None
+        } else if c.kind == "aws_kms_key" && self.configured(c, "policy") == Some(false) {
+            // A key created without a policy gets AWS's default key policy.
+            Some(format!(
+                r#"{{"Version":"2012-10-17","Id":"key-default-1","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+            ))
         } else {
             self.policy(c, "policy")?
         };
