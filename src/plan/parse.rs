@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// A plan that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -72,11 +73,12 @@ pub struct Plan {
 /// values, the prior state, checks, output changes: the bulk of a large plan) is skipped
 /// while reading, never held in memory.
 #[derive(Deserialize)]
-struct Shown {
+struct Shown<'a> {
     format_version: Option<String>,
     #[serde(default)]
     errored: bool,
-    resource_changes: Option<Vec<RawChange>>,
+    #[serde(borrow)]
+    resource_changes: Option<Vec<RawChange<'a>>>,
     planned_values: Option<IgnoredAny>,
     /// Only a state (`terraform show -json` without a plan file) has top-level `values`.
     values: Option<IgnoredAny>,
@@ -87,13 +89,16 @@ struct Shown {
 }
 
 #[derive(Deserialize)]
-struct RawChange {
+struct RawChange<'a> {
     address: Option<String>,
     mode: Option<String>,
     #[serde(rename = "type")]
     kind: Option<String>,
     name: Option<String>,
-    change: Option<RawDiff>,
+    /// Left as text until the type is known: the before and after of a type that bears on
+    /// nothing the gate judges (instances, DNS records, ...) are never built in memory.
+    #[serde(borrow)]
+    change: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +112,17 @@ struct RawDiff {
     after_unknown: Value,
 }
 
+#[derive(Deserialize)]
+struct Actions {
+    actions: Option<Vec<String>>,
+}
+
+/// Whether the gate reads anything of a change of this type beyond its actions: the types the
+/// overlay models, and those whose names and ARNs other resources reference.
+fn relevant(kind: &str) -> bool {
+    super::overlay::UNDERSTOOD.contains(&kind) || super::overlay::REFERENCED.contains(&kind)
+}
+
 /// How to produce the file the gate reads, said in every refusal.
 const HOW: &str =
     "write it with `terraform plan -out=tfplan && terraform show -json tfplan > plan.json`";
@@ -114,7 +130,7 @@ const HOW: &str =
 /// The text of a plan file: UTF-8 (a byte-order mark dropped) or UTF-16 with a byte-order
 /// mark (what `>` writes in Windows PowerShell 5.1). Other bytes are refused with what they
 /// look like.
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     let utf16 = |le: bool| {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)
@@ -128,12 +144,12 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
             .collect();
         String::from_utf16(&units).map_err(|_| "UTF-16 text with invalid characters".to_owned())
     };
-    match bytes {
+    match bytes.as_slice() {
         [0x1f, 0x8b, ..] => Err(format!(
             "gzip-compressed data, not a JSON plan: decompress it, or {HOW}"
         )),
-        [0xef, 0xbb, 0xbf, rest @ ..] => {
-            String::from_utf8(rest.to_vec()).map_err(|_| "not UTF-8 text".to_owned())
+        [0xef, 0xbb, 0xbf, ..] => {
+            String::from_utf8(bytes[3..].to_vec()).map_err(|_| "not UTF-8 text".to_owned())
         }
         [0xff, 0xfe, ..] => utf16(true),
         [0xfe, 0xff, ..] => utf16(false),
@@ -149,11 +165,10 @@ impl Plan {
             path: shown.clone(),
             source,
         })?;
-        let text = decode(&bytes).map_err(|message| PlanError::Invalid {
+        let text = decode(bytes).map_err(|message| PlanError::Invalid {
             path: shown.clone(),
             message,
         })?;
-        drop(bytes);
         Plan::parse(&text, &shown)
     }
 
@@ -204,16 +219,28 @@ impl Plan {
                 ))
             };
             let address = rc.address.ok_or_else(|| missing("address"))?;
-            let change = rc
+            let kind = rc.kind.ok_or_else(|| missing("type"))?;
+            let raw = rc
                 .change
                 .ok_or_else(|| invalid(format!("`resource_changes[{i}].change` is missing")))?;
+            let change: RawDiff = if relevant(&kind) {
+                serde_json::from_str(raw.get())
+            } else {
+                serde_json::from_str::<Actions>(raw.get()).map(|a| RawDiff {
+                    actions: a.actions,
+                    before: Value::Null,
+                    after: Value::Null,
+                    after_unknown: Value::Null,
+                })
+            }
+            .map_err(|e| invalid(format!("`resource_changes[{i}].change`: {e}")))?;
             let actions = change.actions.ok_or_else(|| {
                 invalid(format!("`resource_changes[{i}].change.actions` is missing"))
             })?;
             changes.push(Change {
                 modules: module_path(&address),
                 mode: rc.mode.unwrap_or_else(|| "managed".to_owned()),
-                kind: rc.kind.ok_or_else(|| missing("type"))?,
+                kind,
                 name: rc.name.ok_or_else(|| missing("name"))?,
                 address,
                 actions,

@@ -7,6 +7,8 @@ mod iam;
 mod network;
 mod organizations;
 mod reference;
+
+pub use reference::REFERENCED;
 mod resources;
 
 use std::collections::{BTreeMap, HashMap};
@@ -56,6 +58,14 @@ pub const UNDERSTOOD: &[&str] = &[
     "aws_secretsmanager_secret_policy",
     "aws_ecr_repository_policy",
     "aws_lambda_permission",
+    "aws_kms_key_policy",
+    // Inline forms: the same policies written on the resource itself.
+    "aws_s3_bucket",
+    "aws_sns_topic",
+    "aws_sqs_queue",
+    "aws_secretsmanager_secret",
+    "aws_s3_bucket_acl",
+    "aws_security_group",
 ];
 
 /// Types that bear on isolation but the overlay does not model yet: a planned change of one is
@@ -86,6 +96,37 @@ pub const NOT_MODELLED: &[&str] = &[
     "aws_opensearch_domain_policy",
     "aws_organizations_organizational_unit",
     "aws_organizations_delegated_administrator",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment",
+    "aws_iam_group_membership",
+    "aws_iam_user_group_membership",
+    "aws_cloudwatch_log_resource_policy",
+    "aws_cloudwatch_log_destination_policy",
+    "aws_dx_gateway_association",
+    "aws_dx_gateway_association_proposal",
+    "aws_dx_hosted_private_virtual_interface",
+    "aws_ec2_transit_gateway_peering_attachment_accepter",
+    "aws_vpc_endpoint_connection_accepter",
+    "aws_ebs_snapshot_create_volume_permission",
+    "aws_ami_launch_permission",
+    "aws_db_snapshot",
+    "aws_db_cluster_snapshot",
+    "aws_dynamodb_resource_policy",
+    "aws_api_gateway_rest_api_policy",
+    "aws_elasticsearch_domain_policy",
+    "aws_s3_access_point",
+    "aws_s3control_access_point_policy",
+    "aws_s3control_bucket_policy",
+    "aws_kms_replica_key",
+    "aws_sesv2_email_identity_policy",
+    "aws_ses_identity_policy",
+    "aws_glacier_vault",
+    "aws_serverlessapplicationrepository_cloudformation_stack",
+    "aws_cloudformation_stack_set_instance",
+    "aws_servicecatalog_portfolio_share",
+    "aws_licensemanager_association",
+    "aws_route53_vpc_association_authorization",
+    "aws_route53_zone_association",
 ];
 
 /// Creators first, then what attaches to them (associations, attachments, permissions).
@@ -98,6 +139,10 @@ fn order(kind: &str) -> u8 {
         | "aws_organizations_policy"
         | "aws_organizations_account"
         | "aws_kms_key"
+        | "aws_s3_bucket"
+        | "aws_sns_topic"
+        | "aws_sqs_queue"
+        | "aws_secretsmanager_secret"
         | "aws_ec2_transit_gateway_vpc_attachment" => 0,
         _ => 1,
     }
@@ -340,6 +385,11 @@ impl Overlay<'_> {
             "aws_organizations_policy_attachment" => self.org_attachment(c),
             "aws_organizations_account" => self.org_account(c),
             "aws_lambda_permission" => self.lambda_permission(c),
+            "aws_s3_bucket" | "aws_sns_topic" | "aws_sqs_queue" | "aws_secretsmanager_secret" => {
+                self.inline_policy(c)
+            }
+            "aws_s3_bucket_acl" => self.bucket_acl(c),
+            "aws_security_group" => self.security_group(c),
             _ => self.resource_policy(c),
         }
     }
