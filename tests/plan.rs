@@ -611,3 +611,85 @@ fn a_malformed_plan_is_a_one_line_error() {
         assert!(stderr.contains(needle) && stderr.contains(name), "{stderr}");
     }
 }
+
+/// What the AWS provider really plans for a new role: `inline_policy`, `managed_policy_arns`,
+/// `tags_all`, `arn` and `id` unknown. Unset in the configuration they are the provider's to
+/// compute, and the trust policy is judged; written in it from something known only after
+/// apply, the role is unverifiable.
+#[test]
+fn a_new_roles_computed_attributes_are_not_unknown_unless_configured() {
+    let computed = json!({"arn": true, "id": true, "unique_id": true, "create_date": true, "inline_policy": true, "managed_policy_arns": true, "tags_all": true});
+    let role = json!({"name": "reporting", "path": "/", "assume_role_policy": trust(UMBRELLA)});
+    assert_eq!(
+        introduced(&[(
+            "aws_iam_role.r",
+            "aws_iam_role",
+            INITECH,
+            CREATE,
+            role.clone(),
+            computed.clone(),
+            json!({"name": {"constant_value": "reporting"}}),
+        )]),
+        set(&[("cross-tenant-trust", "aws_iam_role.r")])
+    );
+    assert_eq!(
+        introduced(&[(
+            "aws_iam_role.r",
+            "aws_iam_role",
+            INITECH,
+            CREATE,
+            role,
+            computed,
+            json!({"name": {"constant_value": "reporting"}, "inline_policy": [{"name": {"constant_value": "p"}, "policy": {"references": ["aws_s3_bucket.b.arn", "aws_s3_bucket.b"]}}]}),
+        )]),
+        set(&[("unverifiable-change", "aws_iam_role.r")])
+    );
+}
+
+/// A role whose name AWS generates (`name_prefix`) is still judged, named by its address.
+#[test]
+fn a_generated_role_name_is_judged() {
+    let got = introduced(&[(
+        "aws_iam_role.r",
+        "aws_iam_role",
+        INITECH,
+        CREATE,
+        json!({"name_prefix": "ci-", "path": "/", "assume_role_policy": trust(UMBRELLA)}),
+        json!({"name": true, "arn": true, "id": true, "inline_policy": true, "managed_policy_arns": true}),
+        json!({"name_prefix": {"constant_value": "ci-"}}),
+    )]);
+    assert_eq!(got, set(&[("cross-tenant-trust", "aws_iam_role.r")]));
+}
+
+/// A Lambda permission whose `source_arn` is a rule created in the same plan: the rule's
+/// account is the source, not "no source".
+#[test]
+fn a_lambda_source_known_after_apply_is_followed_to_its_rule() {
+    let permission = |rule_account: &str| {
+        introduced(&[
+            (
+                "aws_cloudwatch_event_rule.tick",
+                "aws_cloudwatch_event_rule",
+                rule_account,
+                CREATE,
+                json!({"name": "tick", "schedule_expression": "rate(5 minutes)"}),
+                json!({"arn": true, "id": true}),
+                json!({"name": {"constant_value": "tick"}}),
+            ),
+            (
+                "aws_lambda_permission.p",
+                "aws_lambda_permission",
+                INITECH,
+                CREATE,
+                json!({"function_name": "initech-fn", "principal": "events.amazonaws.com", "action": "lambda:InvokeFunction", "statement_id": "tick"}),
+                json!({"source_arn": true, "id": true}),
+                json!({"source_arn": {"references": ["aws_cloudwatch_event_rule.tick.arn", "aws_cloudwatch_event_rule.tick"]}}),
+            ),
+        ])
+    };
+    assert!(permission(INITECH).is_empty());
+    assert_eq!(
+        permission(UMBRELLA),
+        set(&[("cross-tenant-resource-access", "aws_lambda_permission.p")])
+    );
+}
