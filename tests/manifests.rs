@@ -34,6 +34,7 @@ fn commands(text: &str) -> Vec<Vec<String>> {
                     } else {
                         w.replace("${JOB_COMPLETION_INDEX}", "0")
                             .replace("${AWS_BATCH_JOB_ARRAY_INDEX}", "0")
+                            .replace("$WORKSPACE_ACCOUNT", "111122223333")
                     }
                 })
                 .collect();

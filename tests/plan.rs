@@ -693,3 +693,37 @@ fn a_lambda_source_known_after_apply_is_followed_to_its_rule() {
         set(&[("cross-tenant-resource-access", "aws_lambda_permission.p")])
     );
 }
+
+/// A managed policy created in the same plan and attached to a role: its document is read
+/// from the plan, though AWS assigns its ARN at apply time.
+#[test]
+fn a_policy_created_in_the_plan_is_read_through_its_attachment() {
+    let allow_assume = |account: &str| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{account}:role/*")}]}).to_string()
+    };
+    let got = introduced(&[
+        (
+            "aws_iam_policy.p",
+            "aws_iam_policy",
+            INITECH,
+            CREATE,
+            json!({"name": "reach", "path": "/", "policy": allow_assume(UMBRELLA)}),
+            json!({"arn": true, "id": true}),
+            json!({"name": {"constant_value": "reach"}}),
+        ),
+        (
+            "aws_iam_role_policy_attachment.a",
+            "aws_iam_role_policy_attachment",
+            INITECH,
+            CREATE,
+            json!({"role": "initech-old"}),
+            json!({"policy_arn": true}),
+            json!({"policy_arn": {"references": ["aws_iam_policy.p.arn", "aws_iam_policy.p"]}}),
+        ),
+    ]);
+    assert!(
+        got.iter()
+            .any(|(rule, _)| rule == "cross-tenant-assume-permission"),
+        "{got:?}"
+    );
+}

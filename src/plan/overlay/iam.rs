@@ -126,10 +126,11 @@ impl Overlay<'_> {
         let role = self.attr(c, "role")?;
         let policy_arn = self.attr(c, "policy_arn")?;
         // The document of a policy made in this plan; an existing one's is in the inventory.
-        let planned =
-            self.plan.changes.iter().find(|p| {
-                p.kind == "aws_iam_policy" && self.ids.get(&p.address) == Some(&policy_arn)
-            });
+        let planned = self.plan.changes.iter().find(|p| {
+            p.kind == "aws_iam_policy"
+                && (self.ids.get(&p.address) == Some(&policy_arn)
+                    || self.planned_attribute(p, "arn").as_ref() == Some(&policy_arn))
+        });
         let document = match planned {
             Some(p) => self.policy(p, "policy")?,
             None => None,
