@@ -233,13 +233,17 @@ impl Overlay<'_> {
                 p.provider, p.provider
             )
         })?;
-        let region = c
-            .text("region")
+        Ok((account, self.region(c, p.region)))
+    }
+
+    /// The region a change lands in: its own `region` argument (AWS provider v6), else its
+    /// provider's, else the inventory's first.
+    fn region(&self, c: &Change, provider: Option<String>) -> String {
+        c.text("region")
             .map(str::to_owned)
-            .or(p.region)
+            .or(provider)
             .or_else(|| self.inventory.regions.first().cloned())
-            .unwrap_or_else(|| "us-east-1".to_owned());
-        Ok((account, region))
+            .unwrap_or_else(|| "us-east-1".to_owned())
     }
 
     /// A string attribute: known in the plan, else a constant or root variable of its

@@ -60,12 +60,7 @@ impl Overlay<'_> {
             return Some(v.to_owned());
         }
         let p = self.placement(target);
-        let region = target
-            .text("region")
-            .map(str::to_owned)
-            .or(p.region)
-            .or_else(|| self.inventory.regions.first().cloned())
-            .unwrap_or_else(|| "us-east-1".to_owned());
+        let region = self.region(target, p.region);
         let account = p.account;
         let name = |key: &str| target.text(key).map(str::to_owned);
         let with_account = |f: &dyn Fn(&str) -> String| account.as_deref().map(f);
