@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod document;
 pub mod overlay;
 pub mod parse;
+pub mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -120,7 +120,7 @@ struct Actions {
 /// Whether the gate reads anything of a change of this type beyond its actions: the types the
 /// overlay models, and those whose names and ARNs other resources reference.
 fn relevant(kind: &str) -> bool {
-    super::overlay::UNDERSTOOD.contains(&kind) || super::overlay::REFERENCED.contains(&kind)
+    super::types::UNDERSTOOD.contains(&kind) || super::types::REFERENCED.contains(&kind)
 }
 
 /// How to produce the file the gate reads, said in every refusal.

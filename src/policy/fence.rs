@@ -21,11 +21,11 @@
 
 use super::condition::{self, split_operator};
 use super::document::{ConditionEntry, Effect, PrincipalElement, Statement};
+use super::grant::{Grant, Select, principal_trustees};
 use super::pattern;
 use super::principal::Trustee;
 use super::request::{Known, Request, Truth, holds};
 use super::source;
-use super::trust::{Grant, Select, principal_trustees};
 use super::variables::Scope;
 
 /// Keys that say which IAM principal calls, and can fence it.

@@ -7,6 +7,7 @@ pub mod condition;
 pub mod control;
 pub mod document;
 pub mod fence;
+pub mod grant;
 pub mod identity;
 pub mod impossible;
 pub mod pattern;
@@ -18,6 +19,7 @@ pub mod trust;
 pub mod variables;
 
 pub use document::PolicyError;
+pub use grant::Grant;
 pub use principal::{Trustee, Unresolved};
-pub use trust::{Grant, TrustAnalysis, analyse};
+pub use trust::{TrustAnalysis, analyse};
 pub use variables::Scope;

@@ -13,8 +13,9 @@
 use serde::Serialize;
 
 use super::document::{ActionElement, Effect, PolicyError};
+use super::grant::Grant;
 use super::principal::Trustee;
-use super::trust::{self, Grant, TrustAnalysis};
+use super::trust::{self, TrustAnalysis};
 use super::variables::Scope;
 use super::{pattern, source};
 use crate::inventory::PolicyDocument;

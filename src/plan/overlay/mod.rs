@@ -8,7 +8,7 @@ mod network;
 mod organizations;
 mod reference;
 
-pub use reference::REFERENCED;
+pub use super::types::{NOT_MODELLED, UNDERSTOOD};
 mod resources;
 
 use std::collections::{BTreeMap, HashMap};
@@ -32,102 +32,6 @@ pub struct Overlaid {
     pub addresses: HashMap<String, String>,
     pub applied: usize,
 }
-
-/// The resource types the overlay understands.
-pub const UNDERSTOOD: &[&str] = &[
-    "aws_iam_role",
-    "aws_iam_role_policy",
-    "aws_iam_policy",
-    "aws_iam_role_policy_attachment",
-    "aws_vpc_peering_connection",
-    "aws_vpc_peering_connection_accepter",
-    "aws_ec2_transit_gateway_vpc_attachment",
-    "aws_ec2_transit_gateway_route_table_association",
-    "aws_ec2_transit_gateway_route_table_propagation",
-    "aws_ec2_transit_gateway_route",
-    "aws_ram_resource_share",
-    "aws_ram_principal_association",
-    "aws_ram_resource_association",
-    "aws_organizations_policy",
-    "aws_organizations_policy_attachment",
-    "aws_organizations_account",
-    "aws_s3_bucket_policy",
-    "aws_sqs_queue_policy",
-    "aws_sns_topic_policy",
-    "aws_kms_key",
-    "aws_secretsmanager_secret_policy",
-    "aws_ecr_repository_policy",
-    "aws_lambda_permission",
-    "aws_kms_key_policy",
-    // Inline forms: the same policies written on the resource itself.
-    "aws_s3_bucket",
-    "aws_sns_topic",
-    "aws_sqs_queue",
-    "aws_secretsmanager_secret",
-    "aws_s3_bucket_acl",
-    "aws_security_group",
-];
-
-/// Types that bear on isolation but the overlay does not model yet: a planned change of one is
-/// an unverifiable change (reviewed by a person), never silently passed.
-pub const NOT_MODELLED: &[&str] = &[
-    "aws_iam_policy_attachment",
-    "aws_iam_role_policy_attachments_exclusive",
-    "aws_iam_user",
-    "aws_iam_user_policy",
-    "aws_iam_group_policy",
-    "aws_iam_openid_connect_provider",
-    "aws_iam_saml_provider",
-    "aws_vpc_endpoint_service",
-    "aws_vpc_endpoint_service_allowed_principal",
-    "aws_security_group_rule",
-    "aws_vpc_security_group_ingress_rule",
-    "aws_vpc_security_group_egress_rule",
-    "aws_ec2_transit_gateway_peering_attachment",
-    "aws_ram_sharing_with_organization",
-    "aws_s3_bucket_public_access_block",
-    "aws_s3_account_public_access_block",
-    "aws_kms_grant",
-    "aws_lambda_layer_version_permission",
-    "aws_cloudwatch_event_bus_policy",
-    "aws_glue_resource_policy",
-    "aws_backup_vault_policy",
-    "aws_efs_file_system_policy",
-    "aws_opensearch_domain_policy",
-    "aws_organizations_organizational_unit",
-    "aws_organizations_delegated_administrator",
-    "aws_iam_user_policy_attachment",
-    "aws_iam_group_policy_attachment",
-    "aws_iam_group_membership",
-    "aws_iam_user_group_membership",
-    "aws_cloudwatch_log_resource_policy",
-    "aws_cloudwatch_log_destination_policy",
-    "aws_dx_gateway_association",
-    "aws_dx_gateway_association_proposal",
-    "aws_dx_hosted_private_virtual_interface",
-    "aws_ec2_transit_gateway_peering_attachment_accepter",
-    "aws_vpc_endpoint_connection_accepter",
-    "aws_ebs_snapshot_create_volume_permission",
-    "aws_ami_launch_permission",
-    "aws_db_snapshot",
-    "aws_db_cluster_snapshot",
-    "aws_dynamodb_resource_policy",
-    "aws_api_gateway_rest_api_policy",
-    "aws_elasticsearch_domain_policy",
-    "aws_s3_access_point",
-    "aws_s3control_access_point_policy",
-    "aws_s3control_bucket_policy",
-    "aws_kms_replica_key",
-    "aws_sesv2_email_identity_policy",
-    "aws_ses_identity_policy",
-    "aws_glacier_vault",
-    "aws_serverlessapplicationrepository_cloudformation_stack",
-    "aws_cloudformation_stack_set_instance",
-    "aws_servicecatalog_portfolio_share",
-    "aws_licensemanager_association",
-    "aws_route53_vpc_association_authorization",
-    "aws_route53_zone_association",
-];
 
 /// Creators first, then what attaches to them (associations, attachments, permissions).
 fn order(kind: &str) -> u8 {

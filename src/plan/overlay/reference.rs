@@ -11,16 +11,6 @@
 
 use super::*;
 
-/// The types whose attributes [`Overlay::planned_attribute`] derives for references (besides
-/// the modelled ones): the parser keeps their planned values.
-pub const REFERENCED: &[&str] = &[
-    "aws_lambda_function",
-    "aws_ecr_repository",
-    "aws_cloudwatch_event_rule",
-    "aws_iam_openid_connect_provider",
-    "aws_iam_saml_provider",
-];
-
 impl Overlay<'_> {
     /// The planned change at `address`, if the plan makes one. A reference does not carry
     /// the `count`/`for_each` keys of its modules and resource (`module.outer[0]`,
