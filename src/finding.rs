@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::rules::RuleDoc;
+use crate::rule_doc::RuleDoc;
 use crate::severity::Severity;
 
 /// The resource a finding is about.

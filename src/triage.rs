@@ -69,7 +69,7 @@ pub fn triage(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
 
 /// The CI gate's inputs, applied after evaluation: suppressions (which expire) and a baseline.
 pub fn gate(
-    evaluation: &mut crate::evaluate::Evaluation,
+    evaluation: &mut crate::evaluation::Evaluation,
     suppressions: Option<(&crate::suppressions::SuppressionFile, &str)>,
     baseline: Option<&crate::baseline::Baseline>,
     today: crate::date::Date,

@@ -12,13 +12,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
-use serde::Deserialize;
-
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::inventory::{AccountInventory, Inventory, PolicyDocument, Role};
 use crate::policy::{self, PolicyError, Scope, TrustAnalysis};
-use crate::severity::Severity;
 use crate::tenants::{Owner, TenantMap};
 
 pub mod coverage;
@@ -33,66 +30,7 @@ pub use coverage::unused_exception::UnusedException;
 /// The id of the rule that reports what could not be read; it makes a scan incomplete.
 pub const NOT_SCANNED: &str = "not-scanned";
 
-/// A rule's documentation, as written in `rules/<id>.toml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleDoc {
-    pub id: String,
-    pub title: String,
-    pub severity: Severity,
-    /// One sentence: what the rule finds.
-    pub summary: String,
-    /// Why it matters.
-    pub rationale: String,
-    /// What to do about it.
-    pub remediation: String,
-    pub references: Vec<String>,
-}
-
-impl RuleDoc {
-    /// Parses a rule's documentation file; they are compiled in, and a test parses every one.
-    pub fn parse(text: &str) -> RuleDoc {
-        toml::from_str(text).unwrap_or_else(|e| panic!("rule documentation does not parse: {e}"))
-    }
-
-    /// The documentation as Markdown: `explain` prints it, SARIF carries it as `help`.
-    pub fn markdown(&self) -> String {
-        let mut out = format!(
-            "# {}: {}\n\nSeverity: **{}**\n\n{}\n\n## Why it matters\n\n{}\n\n## What to do\n\n{}\n",
-            self.id,
-            self.title,
-            self.severity,
-            self.summary.trim(),
-            self.rationale.trim(),
-            self.remediation.trim()
-        );
-        if !self.references.is_empty() {
-            out.push_str("\n## References\n\n");
-            for r in &self.references {
-                out.push_str(&format!("- <{r}>\n"));
-            }
-        }
-        out
-    }
-
-    /// The same documentation as plain text.
-    pub fn text(&self) -> String {
-        format!(
-            "{}: {}\nSeverity: {}\n\n{}\n\nWhy it matters:\n{}\n\nWhat to do:\n{}\n\nReferences:\n{}\n",
-            self.id,
-            self.title,
-            self.severity,
-            self.summary.trim(),
-            self.rationale.trim(),
-            self.remediation.trim(),
-            self.references
-                .iter()
-                .map(|r| format!("  {r}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    }
-}
+pub use crate::rule_doc::RuleDoc;
 
 /// Declares a rule's documentation, read from `rules/<id>.toml`.
 macro_rules! rule_doc {

@@ -1,0 +1,270 @@
+//! The resource family: what resource policies let other tenants, the organization, anyone
+//! or outsiders do.
+
+use super::*;
+
+/// The resource-policy rules on inventory fixtures: violations and the look-alikes that must
+/// stay clean (own tenant, platform, a vendor, a service pinned to the own account, a Deny
+/// that removes the grant, KMS's default statement).
+mod resource_rules {
+    use super::*;
+
+    fn bucket(name: &str, statements: Value) -> ResourcePolicy {
+        ResourcePolicy {
+            kind: ResourceKind::S3Bucket,
+            arn: format!("arn:aws:s3:::{name}"),
+            status: CollectionStatus::Collected,
+            policy: Some(PolicyDocument::Json(
+                json!({"Version": "2012-10-17", "Statement": statements}),
+            )),
+            grants: vec![],
+            public_access_block: None,
+        }
+    }
+
+    fn allow(principal: Value, action: &str) -> Value {
+        json!({"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "*"})
+    }
+
+    fn with(resources: Vec<ResourcePolicy>) -> Org {
+        let mut org = org();
+        org.account(ACME).regions[0].resources = resources;
+        org
+    }
+
+    /// (resource name, counterpart) of every finding of `rule`.
+    fn found(org: &Org, rule: &str) -> Vec<(String, Option<String>)> {
+        org.findings(rule)
+            .into_iter()
+            .map(|(r, c)| (r.rsplit([':', '/']).next().unwrap().to_owned(), c))
+            .collect()
+    }
+
+    #[test]
+    fn another_tenant_is_reported_and_own_and_platform_accounts_are_not() {
+        let org = with(vec![
+            bucket(
+                "to-beta",
+                json!([allow(json!({"AWS": BETA}), "s3:GetObject")]),
+            ),
+            bucket(
+                "to-own",
+                json!([allow(
+                    json!({"AWS": format!("arn:aws:iam::{ACME2}:root")}),
+                    "s3:GetObject"
+                )]),
+            ),
+            bucket(
+                "to-platform",
+                json!([allow(json!({"AWS": SHARED}), "s3:*")]),
+            ),
+            bucket(
+                "denied",
+                json!([allow(json!({"AWS": BETA}), "s3:GetObject"), {"Effect": "Deny", "Principal": {"AWS": BETA}, "Action": "s3:*", "Resource": "*"}]),
+            ),
+        ]);
+        assert_eq!(
+            found(&org, "cross-tenant-resource-access"),
+            [("to-beta".to_owned(), Some(BETA.to_owned()))]
+        );
+    }
+
+    #[test]
+    fn statements_to_one_counterpart_merge_into_one_finding_with_every_access() {
+        let org = with(vec![bucket(
+            "two",
+            json!([
+                allow(json!({"AWS": BETA}), "s3:GetObject"),
+                allow(json!({"AWS": BETA}), "s3:PutObject")
+            ]),
+        )]);
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let f: Vec<_> = evaluate(&org.inventory, &config)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "cross-tenant-resource-access")
+            .collect();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0]["access"], json!(["read", "write"]));
+        assert_eq!(f[0].evidence[0]["grants"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_organization_anyone_and_outsiders_are_reported() {
+        let org = with(vec![
+            bucket(
+                "orgwide",
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-test000001"}}}]),
+            ),
+            bucket("public", json!([allow(json!("*"), "s3:GetObject")])),
+            bucket(
+                "vpce",
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}]),
+            ),
+            bucket(
+                "stranger",
+                json!([allow(json!({"AWS": STRANGER}), "s3:GetObject")]),
+            ),
+            bucket(
+                "vendor",
+                json!([allow(json!({"AWS": VENDOR}), "s3:GetObject")]),
+            ),
+            bucket(
+                "narrowed",
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": ACME}}}]),
+            ),
+        ]);
+        assert_eq!(found(&org, "organization-wide-resource-access").len(), 1);
+        let public: Vec<String> = found(&org, "public-resource-access")
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(
+            public,
+            ["public", "vpce"],
+            "a VPC endpoint condition is the path, not the caller"
+        );
+        assert_eq!(
+            found(&org, "external-resource-access"),
+            [
+                ("stranger".to_owned(), Some(STRANGER.to_owned())),
+                ("vendor".to_owned(), Some(VENDOR.to_owned()))
+            ],
+            "a vendor that must bring `sts:ExternalId` is admitted without it by a resource \
+             policy, which cannot require it: the confused deputy the requirement prevents"
+        );
+    }
+
+    #[test]
+    fn a_vendor_must_meet_its_other_requirements() {
+        let mut org = with(vec![
+            bucket(
+                "bare",
+                json!([allow(json!({"AWS": VENDOR}), "s3:GetObject")]),
+            ),
+            bucket(
+                "conditioned",
+                json!([{"Effect": "Allow", "Principal": {"AWS": VENDOR}, "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]),
+            ),
+        ]);
+        org.config = org.config.replace(
+            "accounts = [\"999900000001\"]",
+            "accounts = [\"999900000001\"]\nrequire_conditions = [\"aws:SourceIp\"]",
+        );
+        assert_eq!(
+            found(&org, "external-resource-access"),
+            [("bare".to_owned(), Some(VENDOR.to_owned()))]
+        );
+    }
+
+    #[test]
+    fn a_service_without_a_source_is_a_confused_deputy() {
+        let sns = |condition: Value| json!([{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": "*", "Condition": condition}]);
+        let org = with(vec![
+            bucket("open", sns(json!({}))),
+            bucket(
+                "own",
+                sns(json!({"StringEquals": {"aws:SourceAccount": ACME}})),
+            ),
+            bucket(
+                "beta",
+                sns(
+                    json!({"ArnLike": {"aws:SourceArn": format!("arn:aws:sns:eu-west-1:{BETA}:t")}}),
+                ),
+            ),
+            bucket(
+                "s3-arn",
+                sns(json!({"ArnLike": {"aws:SourceArn": "arn:aws:s3:::some-bucket"}})),
+            ),
+        ]);
+        let open: Vec<String> = found(&org, "service-principal-without-source")
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(
+            open,
+            ["open", "s3-arn"],
+            "an S3 source ARN names no account"
+        );
+        assert_eq!(
+            found(&org, "cross-tenant-resource-access"),
+            [("beta".to_owned(), Some(BETA.to_owned()))]
+        );
+    }
+
+    #[test]
+    fn kms_default_statement_is_clean_and_grants_to_other_tenants_are_not() {
+        let key = ResourcePolicy {
+            kind: ResourceKind::KmsKey,
+            arn: format!("arn:aws:kms:eu-west-1:{ACME}:key/k1"),
+            status: CollectionStatus::Collected,
+            policy: Some(PolicyDocument::Json(
+                json!({"Statement": [allow(json!({"AWS": format!("arn:aws:iam::{ACME}:root")}), "kms:*")]}),
+            )),
+            grants: vec![KmsGrant {
+                id: "g1".into(),
+                grantee_principal: format!("arn:aws:iam::{BETA}:role/batch"),
+                operations: vec!["Decrypt".into()],
+            }],
+            public_access_block: None,
+        };
+        let org = with(vec![key]);
+        assert_eq!(
+            found(&org, "cross-tenant-resource-access"),
+            [("k1".to_owned(), Some(BETA.to_owned()))]
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_read_or_resolved_is_reported() {
+        let mut unread = bucket("unread", json!([]));
+        unread.status = CollectionStatus::Failed {
+            error: "GetBucketPolicy: AccessDenied".into(),
+        };
+        unread.policy = None;
+        let mut broken = bucket("broken", json!([]));
+        broken.policy = Some(PolicyDocument::Text("{not json".into()));
+        let mut org = with(vec![
+            bucket(
+                "odd",
+                json!([allow(json!({"AWS": "not-an-arn"}), "s3:GetObject")]),
+            ),
+            broken,
+            unread,
+        ]);
+        let unresolved: Vec<String> = found(&org, "unresolved-resource-policy")
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(unresolved, ["broken", "odd"]);
+        let not_scanned: Vec<String> = org
+            .findings("not-scanned")
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(not_scanned, ["arn:aws:s3:::unread"]);
+        // A region whose S3 listing failed, and one without any record of resource types.
+        org.account(ACME).regions[0].resource_types[0].status = CollectionStatus::Failed {
+            error: "ListBuckets: AccessDenied".into(),
+        };
+        org.account(BETA).regions[0].resource_types.clear();
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let messages: Vec<String> = evaluate(&org.inventory, &config)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "not-scanned")
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("S3 bucket policies: ListBuckets"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains(BETA) && m.contains("no collection record"))
+        );
+    }
+}
