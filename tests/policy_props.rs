@@ -14,6 +14,7 @@ const SCOPE: Scope<'static> = Scope {
     organization_id: "o-ours",
     org_path: Some("o-ours/r-root/"),
     collected_at: None,
+    members: None,
 };
 
 fn analyse_doc(doc: &PolicyDocument) -> Result<TrustAnalysis, tenantguard::policy::PolicyError> {

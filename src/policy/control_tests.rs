@@ -92,6 +92,7 @@ fn verdict(chain: &[(&'static str, Vec<Value>)], action: &str, resource: &str) -
         organization_id: "o-own",
         org_path: Some("o-own/r-root/ou-tenants/"),
         collected_at: None,
+        members: None,
     };
     judge(
         &levels,

@@ -238,6 +238,7 @@ pub(super) fn apply(
             narrowing
                 .allowed
                 .iter()
+                .filter(|c| !apart(&grant.trustee, c, scope))
                 .filter_map(|c| condition::intersect(&grant.trustee, c)),
         );
     }
@@ -247,6 +248,22 @@ pub(super) fn apply(
         left.push(grant.with(covered.clone(), trustee, grant.conditions().to_vec()));
     }
     left
+}
+
+/// Whether one side names an account the scope knows is outside the organization and the
+/// other this organization (or an OU path in it): such an account is never inside an
+/// organization fence.
+fn apart(a: &Trustee, b: &Trustee, scope: &Scope<'_>) -> bool {
+    let ours = |t: &Trustee| match t {
+        Trustee::Organization { id } => !id.is_empty() && id == scope.organization_id,
+        Trustee::OrgPath { pattern, .. } => {
+            !scope.organization_id.is_empty()
+                && pattern.split('/').next() == Some(scope.organization_id)
+        }
+        _ => false,
+    };
+    let outsider = |t: &Trustee| matches!(t, Trustee::Account { id, .. } if scope.outside(id));
+    (ours(a) && outsider(b)) || (outsider(a) && ours(b))
 }
 
 #[cfg(test)]

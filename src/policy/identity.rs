@@ -86,6 +86,7 @@ pub fn allows_assume(
         organization_id: "",
         org_path: None,
         collected_at: None,
+        members: None,
     };
     let denied = statements.iter().any(|s| {
         s.effect == Effect::Deny

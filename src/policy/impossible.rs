@@ -107,6 +107,7 @@ mod tests {
         organization_id: "o-own",
         org_path: None,
         collected_at: Some("2026-12-07T12:00:00Z"),
+        members: None,
     };
 
     fn never(operator: &str, key: &str, values: &[&str]) -> bool {

@@ -250,6 +250,7 @@ mod tests {
         organization_id: "o-own",
         org_path: Some("o-own/r-1/ou-t/"),
         collected_at: None,
+        members: None,
     };
 
     fn caller() -> Request {

@@ -317,6 +317,7 @@ mod tests {
         organization_id: "o-own",
         org_path: None,
         collected_at: None,
+        members: None,
     };
 
     fn grants(statements: serde_json::Value) -> Vec<(String, Vec<Access>)> {

@@ -150,6 +150,7 @@ mod tests {
         organization_id: "o-own",
         org_path: None,
         collected_at: None,
+        members: None,
     };
 
     fn entry(operator: &str, key: &str, values: &[&str]) -> ConditionEntry {

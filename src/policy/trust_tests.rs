@@ -6,13 +6,20 @@ use crate::inventory::PolicyDocument;
 const A: &str = "111111111111";
 
 /// The role's own account, organization and path, for policy variables and partitions.
-const SCOPE: Scope<'static> = Scope {
-    partition: "aws",
-    account: A,
-    organization_id: "o-ours",
-    org_path: Some("o-ours/r-root/ou-tenants/"),
-    collected_at: Some("2026-12-07T12:00:00Z"),
-};
+fn scope() -> Scope<'static> {
+    Scope {
+        partition: "aws",
+        account: A,
+        organization_id: "o-ours",
+        org_path: Some("o-ours/r-root/ou-tenants/"),
+        collected_at: Some("2026-12-07T12:00:00Z"),
+        members: Some(&*MEMBERS),
+    }
+}
+
+/// The organization's accounts, as the evaluation knows them.
+static MEMBERS: std::sync::LazyLock<std::collections::BTreeSet<&'static str>> =
+    std::sync::LazyLock::new(|| [A, "222222222222"].into_iter().collect());
 
 /// A compact, readable form of a grant's trustee for the table below.
 fn show(t: &Trustee) -> String {
@@ -36,7 +43,7 @@ fn show(t: &Trustee) -> String {
 
 fn resolve(doc: &str) -> Result<Vec<String>, String> {
     let document = PolicyDocument::Text(doc.to_owned());
-    analyse(&document, &SCOPE)
+    analyse(&document, &scope())
         .map(|a| a.grants.iter().map(|g| show(&g.trustee)).collect())
         .map_err(|e| e.location)
 }
@@ -188,6 +195,7 @@ fn policy_shapes_resolve_as_documented() {
         ("a Deny on insecure transport removes nobody", fenced(any, r#"{"Bool":{"aws:SecureTransport":"false"}}"#), Ok(vec!["any"])),
         ("a fence with a tag the caller chooses removes nobody for certain", fenced(any, r#"{"StringNotEquals":{"aws:PrincipalOrgID":"o-ours","aws:PrincipalTag/perimeter-exempt":"true"}}"#), Ok(vec!["any"])),
         ("a fence with an unknown variable removes nobody", fenced(any, r#"{"StringNotEquals":{"aws:PrincipalAccount":"${aws:ResourceTag/owner}"}}"#), Ok(vec!["any"])),
+        ("an organization fence removes a named outsider (the organization's accounts known)", fenced(r#"{"AWS":["222222222222","777788889999"]}"#, r#"{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-ours"}}"#), Ok(vec!["acct:222222222222"])),
         ("a fence leaves services alone when it exempts them", fenced(r#"{"Service":"cloudtrail.amazonaws.com"}"#, r#"{"StringNotEqualsIfExists":{"aws:PrincipalOrgID":"o-ours"},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}"#), Ok(vec!["svc:cloudtrail.amazonaws.com"])),
         // --- conditions that can never hold (class 3)
         ("another account's ResourceAccount never holds", allow(any, r#"{"StringEquals":{"aws:ResourceAccount":"222222222222"}}"#), Ok(vec![])),
@@ -239,7 +247,7 @@ fn external_id_requirement_is_read_from_the_statement() {
         r#"{"StringLike":{"sts:ExternalId":"*"}}"#,
     );
     let grant = |d: &str| {
-        analyse(&PolicyDocument::Text(d.to_owned()), &SCOPE)
+        analyse(&PolicyDocument::Text(d.to_owned()), &scope())
             .unwrap()
             .grants[0]
             .clone()
@@ -253,7 +261,7 @@ fn external_id_requirement_is_read_from_the_statement() {
 #[test]
 fn evidence_is_the_statement_as_written() {
     let d = allow(&format!(r#"{{"AWS":"{A}"}}"#), "");
-    let analysis = analyse(&PolicyDocument::Text(d), &SCOPE).unwrap();
+    let analysis = analyse(&PolicyDocument::Text(d), &scope()).unwrap();
     assert_eq!(analysis.statement(0)["Principal"]["AWS"], A);
 }
 
@@ -262,7 +270,7 @@ fn evidence_is_the_statement_as_written() {
 fn requirements_are_met_by_positive_tests_of_the_key() {
     let vendor = r#"{"AWS":"999999999999"}"#;
     let meets = |condition: &str, key: &str| {
-        analyse(&PolicyDocument::Text(allow(vendor, condition)), &SCOPE)
+        analyse(&PolicyDocument::Text(allow(vendor, condition)), &scope())
             .unwrap()
             .grants[0]
             .requires(key)

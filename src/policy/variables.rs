@@ -27,6 +27,9 @@ pub struct Scope<'a> {
     /// When the policy was read (RFC 3339), when known: `aws:CurrentTime` windows that had
     /// closed by then grant nothing.
     pub collected_at: Option<&'a str>,
+    /// The organization's accounts, when known: a fence on `aws:PrincipalOrgID` then removes
+    /// a named account outside the organization for certain.
+    pub members: Option<&'a std::collections::BTreeSet<&'a str>>,
 }
 
 impl<'a> Scope<'a> {
@@ -49,6 +52,7 @@ impl<'a> Scope<'a> {
             organization_id,
             org_path,
             collected_at: None,
+            members: None,
         }
     }
 
@@ -58,6 +62,16 @@ impl<'a> Scope<'a> {
             collected_at,
             ..self
         }
+    }
+
+    /// The same scope, knowing the organization's accounts.
+    pub fn within(self, members: Option<&'a std::collections::BTreeSet<&'a str>>) -> Scope<'a> {
+        Scope { members, ..self }
+    }
+
+    /// Whether `account` is known to be outside the organization.
+    pub fn outside(&self, account: &str) -> bool {
+        self.members.is_some_and(|m| !m.contains(account))
     }
 }
 
@@ -241,6 +255,7 @@ mod tests {
         organization_id: "o-ours",
         org_path: Some("o-ours/r-root/ou-tenants/"),
         collected_at: None,
+        members: None,
     };
 
     #[test]
@@ -300,6 +315,7 @@ mod tests {
         let no_path = Scope {
             org_path: None,
             collected_at: None,
+            members: None,
             ..SCOPE
         };
         assert!(matches!(

@@ -103,6 +103,8 @@ pub struct SharedAnalyses<'a> {
     analyses: HashMap<(&'a str, &'a str), Analysis>,
     /// When the inventory was collected: the time policies are judged at.
     collected_at: Option<&'a str>,
+    /// The organization's accounts.
+    members: std::collections::BTreeSet<&'a str>,
 }
 
 impl<'a> SharedAnalyses<'a> {
@@ -134,15 +136,22 @@ impl<'a> SharedAnalyses<'a> {
             .map(|(key, _)| key)
             .collect();
         let collected_at = inventory.collected_at.as_deref();
+        let members: std::collections::BTreeSet<&str> = inventory
+            .organization
+            .accounts
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
         let analyses = repeated
             .into_par_iter()
             .map(|(partition, text)| {
                 let scope = Scope {
                     partition,
                     account: "",
-                    organization_id: "",
+                    organization_id: &inventory.organization.id,
                     org_path: None,
                     collected_at,
+                    members: Some(&members),
                 };
                 let document = PolicyDocument::Text(text.to_owned());
                 (
@@ -154,6 +163,7 @@ impl<'a> SharedAnalyses<'a> {
         SharedAnalyses {
             analyses,
             collected_at,
+            members,
         }
     }
 
@@ -162,7 +172,13 @@ impl<'a> SharedAnalyses<'a> {
         SharedAnalyses {
             analyses: HashMap::new(),
             collected_at: None,
+            members: Default::default(),
         }
+    }
+
+    /// The organization's accounts, when this analysis knows them.
+    fn members(&self) -> Option<&std::collections::BTreeSet<&'a str>> {
+        (!self.members.is_empty()).then_some(&self.members)
     }
 
     fn get(&self, role: &Role) -> Option<Analysis> {
@@ -195,7 +211,8 @@ impl<'a> AccountView<'a> {
             .map(|role| {
                 let analysis = shared.get(role).unwrap_or_else(|| {
                     let scope = Scope::of_arn(&role.arn, id, &organization.id, org_path.as_deref())
-                        .at(shared.collected_at);
+                        .at(shared.collected_at)
+                        .within(shared.members());
                     Arc::new(policy::analyse(&role.trust_policy, &scope))
                 });
                 (role, analysis)
@@ -210,7 +227,8 @@ impl<'a> AccountView<'a> {
             .filter(|(_, res)| res.policy.is_some() || !res.grants.is_empty())
             .map(|(region, resource)| {
                 let scope = Scope::of_arn(&resource.arn, id, &organization.id, org_path.as_deref())
-                    .at(shared.collected_at);
+                    .at(shared.collected_at)
+                    .within(shared.members());
                 ResourceView {
                     region,
                     resource,

@@ -157,6 +157,7 @@ pub fn judge_guardrail(
         organization_id: &cx.inventory.organization.id,
         org_path: Some(&org_path),
         collected_at: None,
+        members: None,
     };
     let resource = guardrail.resource.replace("{account}", account);
     let enabled = scps_enabled(cx.inventory.organization.roots.as_slice());

@@ -75,6 +75,7 @@ fn blocking(
         organization_id: &cx.inventory.organization.id,
         org_path: Some(&org_path),
         collected_at: None,
+        members: None,
     };
     let mut first = None;
     for action in actions {

@@ -39,6 +39,7 @@ impl Rule for RequiredScpWeakened {
                 organization_id: &org.id,
                 org_path: Some(&org_path),
                 collected_at: None,
+                members: None,
             };
             for required in &cx.config.required_scps {
                 for policy in org.policies.iter().filter(|p| {
