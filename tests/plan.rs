@@ -727,3 +727,67 @@ fn a_policy_created_in_the_plan_is_read_through_its_attachment() {
         "{got:?}"
     );
 }
+
+/// Two buckets made by `for_each` and two policies that reference `aws_s3_bucket.b` without
+/// the instance key: which bucket each policy lands on is not in the plan, so neither is
+/// placed on an arbitrary one (where the second would overwrite the first unjudged); both
+/// are reported unverifiable.
+#[test]
+fn a_reference_to_one_of_several_instances_is_not_guessed() {
+    let bucket = |key: &str| {
+        (
+            format!("aws_s3_bucket.b[\"{key}\"]"),
+            json!({"bucket": format!("initech-{key}")}),
+        )
+    };
+    let (a, a_after) = bucket("a");
+    let (b, b_after) = bucket("b");
+    let public = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}).to_string();
+    let own = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": INITECH}, "Action": "s3:GetObject", "Resource": "*"}]}).to_string();
+    let refs = json!({"bucket": {"references": ["aws_s3_bucket.b"]}});
+    let got = introduced(&[
+        (
+            &a,
+            "aws_s3_bucket",
+            INITECH,
+            CREATE,
+            a_after,
+            json!({"arn": true, "id": true}),
+            json!({}),
+        ),
+        (
+            &b,
+            "aws_s3_bucket",
+            INITECH,
+            CREATE,
+            b_after,
+            json!({"arn": true, "id": true}),
+            json!({}),
+        ),
+        (
+            "aws_s3_bucket_policy.p[\"a\"]",
+            "aws_s3_bucket_policy",
+            INITECH,
+            CREATE,
+            json!({"policy": public}),
+            json!({"bucket": true}),
+            refs.clone(),
+        ),
+        (
+            "aws_s3_bucket_policy.p[\"b\"]",
+            "aws_s3_bucket_policy",
+            INITECH,
+            CREATE,
+            json!({"policy": own}),
+            json!({"bucket": true}),
+            refs,
+        ),
+    ]);
+    assert_eq!(
+        got,
+        set(&[
+            ("unverifiable-change", "aws_s3_bucket_policy.p[\"a\"]"),
+            ("unverifiable-change", "aws_s3_bucket_policy.p[\"b\"]"),
+        ])
+    );
+}

@@ -15,7 +15,8 @@ impl Overlay<'_> {
     /// The planned change at `address`, if the plan makes one. A reference does not carry
     /// the `count`/`for_each` keys of its modules and resource (`module.outer[0]`,
     /// `aws_iam_role.r["a"]`): without an exact match, the first instance stands for all, which
-    /// share their provider and so their account.
+    /// share their provider and so their account (only the account may be read from it; see
+    /// [`Overlay::resolve`] for values that differ between instances).
     pub(super) fn planned(&self, address: &str) -> Option<&Change> {
         let bare = without_keys(address);
         self.plan
@@ -153,14 +154,33 @@ impl Overlay<'_> {
             .unwrap_or("id");
         // What the plan says of the target, else the id the overlay gave it when it placed
         // it (a share's or an attachment's, which AWS assigns).
-        let target = self.planned(&address);
-        target
-            .and_then(|t| self.planned_attribute(t, attribute))
-            .or_else(|| {
-                self.ids
-                    .get(target.map_or(&address, |t| &t.address))
-                    .cloned()
-            })
+        let value = |t: &Change| {
+            self.planned_attribute(t, attribute)
+                .or_else(|| self.ids.get(&t.address).cloned())
+        };
+        if let Some(exact) = self.plan.changes.iter().find(|c| c.address == address) {
+            return value(exact);
+        }
+        // A reference without the instance keys (`aws_s3_bucket.b` under `for_each`) stands
+        // for one instance the plan does not name: it resolves only when every instance
+        // gives the same value (an account, a shared name), never to an arbitrary one.
+        let bare = without_keys(&address);
+        let instances: Vec<&Change> = self
+            .plan
+            .changes
+            .iter()
+            .filter(|c| without_keys(&c.address) == bare)
+            .collect();
+        if instances.is_empty() {
+            return self.ids.get(&address).cloned();
+        }
+        let values: Vec<Option<String>> = instances.iter().map(|t| value(t)).collect();
+        match values.first() {
+            Some(Some(first)) if values.iter().all(|v| v.as_ref() == Some(first)) => {
+                Some(first.clone())
+            }
+            _ => None,
+        }
     }
 }
 
