@@ -791,3 +791,49 @@ fn a_reference_to_one_of_several_instances_is_not_guessed() {
         ])
     );
 }
+
+/// A security group's inline rule that names another account's group is reported for
+/// review; rules naming groups by id alone or of its own account change nothing between
+/// accounts.
+#[test]
+fn an_inline_rule_naming_another_accounts_group_is_unverifiable() {
+    let group = |groups: Value| {
+        introduced(&[(
+            "aws_security_group.g",
+            "aws_security_group",
+            INITECH,
+            CREATE,
+            json!({"name": "g", "ingress": [{"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": [], "security_groups": groups}], "egress": []}),
+            json!({"arn": true, "id": true}),
+            json!({"name": {"constant_value": "g"}, "ingress": {"constant_value": []}, "egress": {"constant_value": []}}),
+        )])
+    };
+    assert_eq!(
+        group(json!([format!("{UMBRELLA}/sg-0abc")])),
+        set(&[("unverifiable-change", "aws_security_group.g")])
+    );
+    assert!(group(json!([format!("{INITECH}/sg-0abc")])).is_empty());
+    assert!(group(json!(["sg-0abc"])).is_empty());
+}
+
+/// S3 ACLs: the canned ACLs that keep a bucket to its owner change nothing; a public one is
+/// reported for review (ACLs are not modelled yet), never passed.
+#[test]
+fn a_public_bucket_acl_is_unverifiable_and_a_private_one_is_not() {
+    let acl = |acl: &str| {
+        introduced(&[(
+            "aws_s3_bucket_acl.a",
+            "aws_s3_bucket_acl",
+            INITECH,
+            CREATE,
+            json!({"bucket": "initech-data", "acl": acl}),
+            json!({"id": true}),
+            json!({"acl": {"constant_value": acl}}),
+        )])
+    };
+    assert_eq!(
+        acl("public-read"),
+        set(&[("unverifiable-change", "aws_s3_bucket_acl.a")])
+    );
+    assert!(acl("private").is_empty());
+}

@@ -247,8 +247,7 @@ impl Overlay<'_> {
         {
             return Err("its inline rules are known only after apply and may name another account's security group: review this change by hand".into());
         }
-        let (account, _) = self.account(c)?;
-        let foreign: Vec<String> = ["ingress", "egress"]
+        let named: Vec<&str> = ["ingress", "egress"]
             .iter()
             .flat_map(|d| {
                 c.after
@@ -264,6 +263,16 @@ impl Overlay<'_> {
                     .flatten()
             })
             .filter_map(Value::as_str)
+            .filter(|g| g.contains('/'))
+            .collect();
+        // Only a group named with its owner (`<account>/sg-...`) can be another account's:
+        // without one, where the group lands does not matter.
+        if named.is_empty() {
+            return Ok(());
+        }
+        let (account, _) = self.account(c)?;
+        let foreign: Vec<String> = named
+            .into_iter()
             .filter(|g| g.split_once('/').is_some_and(|(owner, _)| owner != account))
             .map(str::to_owned)
             .collect();
