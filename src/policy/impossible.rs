@@ -102,12 +102,8 @@ mod tests {
     use super::*;
 
     const SCOPE: Scope<'static> = Scope {
-        partition: "aws",
-        account: "111111111111",
-        organization_id: "o-own",
-        org_path: None,
         collected_at: Some("2026-12-07T12:00:00Z"),
-        members: None,
+        ..variables::TEST_SCOPE
     };
 
     fn never(operator: &str, key: &str, values: &[&str]) -> bool {

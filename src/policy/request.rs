@@ -245,12 +245,8 @@ mod tests {
     }
 
     const SCOPE: Scope<'static> = Scope {
-        partition: "aws",
-        account: "111111111111",
-        organization_id: "o-own",
         org_path: Some("o-own/r-1/ou-t/"),
-        collected_at: None,
-        members: None,
+        ..super::super::variables::TEST_SCOPE
     };
 
     fn caller() -> Request {

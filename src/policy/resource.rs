@@ -311,14 +311,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const SCOPE: Scope<'static> = Scope {
-        partition: "aws",
-        account: "111111111111",
-        organization_id: "o-own",
-        org_path: None,
-        collected_at: None,
-        members: None,
-    };
+    const SCOPE: Scope<'static> = super::super::variables::TEST_SCOPE;
 
     fn grants(statements: serde_json::Value) -> Vec<(String, Vec<Access>)> {
         analyse(

@@ -144,14 +144,7 @@ pub fn all_pinned(sources: &[Trustee]) -> bool {
 mod tests {
     use super::*;
 
-    const SCOPE: Scope<'static> = Scope {
-        partition: "aws",
-        account: "111111111111",
-        organization_id: "o-own",
-        org_path: None,
-        collected_at: None,
-        members: None,
-    };
+    const SCOPE: Scope<'static> = super::super::variables::TEST_SCOPE;
 
     fn entry(operator: &str, key: &str, values: &[&str]) -> ConditionEntry {
         ConditionEntry {

@@ -75,6 +75,18 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// The scope the engine's unit tests judge in: account `111111111111` of organization
+/// `o-own`, in `aws`, nothing else known.
+#[cfg(test)]
+pub(crate) const TEST_SCOPE: Scope<'static> = Scope {
+    partition: "aws",
+    account: "111111111111",
+    organization_id: "o-own",
+    org_path: None,
+    collected_at: None,
+    members: None,
+};
+
 /// Who supplies the value of a variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Supplier {
