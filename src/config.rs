@@ -88,6 +88,37 @@ pub struct CollectSection {
     /// A role to assume for the Organizations reads (a delegated administrator's).
     #[serde(default)]
     pub organization_role_arn: Option<String>,
+    /// Where IAM Identity Center is read.
+    #[serde(default)]
+    pub identity_center: IdentityCenterSection,
+}
+
+/// Where IAM Identity Center lives: AWS lists an instance only in its home Region.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityCenterSection {
+    /// The instance's home Region (default: the Region the scan's credentials are configured
+    /// for). An instance not found there is reported not scanned, never taken for none.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// A role to assume for the Identity Center reads (its delegated administrator's);
+    /// default: the credentials the organization is read with.
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    /// `false` declares that the organization does not use Identity Center: nothing is read,
+    /// and reports say it was declared unused.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for IdentityCenterSection {
+    fn default() -> Self {
+        IdentityCenterSection {
+            region: None,
+            role_arn: None,
+            enabled: true,
+        }
+    }
 }
 
 impl Default for CollectSection {
@@ -98,6 +129,7 @@ impl Default for CollectSection {
             external_id: None,
             regions: None,
             organization_role_arn: None,
+            identity_center: IdentityCenterSection::default(),
         }
     }
 }
@@ -142,6 +174,28 @@ pub struct PlatformSection {
     /// is always a platform account.
     #[serde(default)]
     pub accounts: BTreeMap<String, PlatformRole>,
+    /// Identity Center groups the business runs (operators, on-call, support): their
+    /// assignments may span tenants on purpose. A declared group that spans no two tenants is
+    /// reported, as an unused exception is.
+    #[serde(default)]
+    pub groups: Vec<OperatorGroup>,
+}
+
+/// An Identity Center group whose members work across tenants for the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorGroup {
+    /// The group's display name in the identity store, or its id.
+    pub name: String,
+    pub owner: String,
+    pub reason: String,
+}
+
+impl OperatorGroup {
+    /// Whether this declaration names `group`.
+    pub fn names(&self, group: &crate::inventory::IdentityGroup) -> bool {
+        self.name == group.display_name || self.name == group.id
+    }
 }
 
 #[derive(
@@ -219,6 +273,8 @@ pub struct Config {
     pub organization_id: Option<String>,
     pub tenants: TenantsSection,
     pub platform: BTreeMap<String, PlatformRole>,
+    /// Identity Center groups that work across tenants for the platform.
+    pub operator_groups: Vec<OperatorGroup>,
     pub third_parties: Vec<ThirdParty>,
     pub required_scps: Vec<String>,
     pub guardrails: Vec<Guardrail>,
@@ -421,6 +477,17 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
         }
     }
     named("collect.role_name".into(), &raw.collect.role_name)?;
+    for (i, g) in raw.platform.groups.iter().enumerate() {
+        named(format!("platform.groups[{i}].name"), &g.name)?;
+        named(format!("platform.groups[{i}].owner"), &g.owner)?;
+        named(format!("platform.groups[{i}].reason"), &g.reason)?;
+        if raw.platform.groups[..i].iter().any(|h| h.name == g.name) {
+            return Err(error(
+                format!("platform.groups[{i}].name"),
+                format!("`{}` is declared twice", g.name),
+            ));
+        }
+    }
     for id in raw.rules.severity.keys() {
         rule(format!("rules.severity.\"{id}\""), id)?;
     }
@@ -428,6 +495,7 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
         organization_id: raw.organization.id,
         tenants: raw.tenants,
         platform: raw.platform.accounts,
+        operator_groups: raw.platform.groups,
         third_parties: raw.third_parties,
         required_scps: raw.required_scps,
         guardrails,

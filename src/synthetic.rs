@@ -116,6 +116,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             account_id: id,
             status: CollectionStatus::Collected,
             roles: role_list,
+            users: Some(Default::default()),
             regions: region_list,
         });
     }
@@ -124,6 +125,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             account_id: id.into(),
             status: CollectionStatus::Collected,
             roles: Vec::new(),
+            users: Some(Default::default()),
             regions: regions
                 .iter()
                 .enumerate()
@@ -175,6 +177,10 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
                     targets: vec!["ou-tenants".into()],
                 },
             ],
+            identity_center: Some(IdentityCenter {
+                region: Some("us-east-1".into()),
+                ..IdentityCenter::default()
+            }),
         },
         accounts: inventories,
         unverifiable_changes: Vec::new(),

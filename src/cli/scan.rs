@@ -130,6 +130,11 @@ pub(super) fn collect_live(
         region_concurrency: live.region_concurrency,
         organization_concurrency: live.organization_concurrency,
         read_tags: config.tenants.tag_key.is_some(),
+        identity_center: collect::identity_center::Reads {
+            region: config.collect.identity_center.region.clone(),
+            role_arn: config.collect.identity_center.role_arn.clone(),
+            not_used: !config.collect.identity_center.enabled,
+        },
         deadline: live.deadline.map(|d| tokio::time::Instant::now() + d),
     };
     let filtered = !(live.accounts.is_empty() && live.tenants.is_empty() && live.ous.is_empty());

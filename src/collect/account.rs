@@ -4,16 +4,15 @@
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
-use aws_sdk_iam::types::EntityType;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::session::{Retries, Session, sdk_error};
-use super::{Options, network, resources};
+use super::{Options, iam, network, resources};
 use crate::inventory::{
-    AccountInventory, AttachedPolicy, CollectionStatus, InlinePolicy, PeeringConnection,
-    PeeringSide, PolicyDocument, RegionInventory, Role, Subnet, TransitGatewayAttachment, Vpc,
+    AccountInventory, CollectionStatus, PeeringConnection, PeeringSide, RegionInventory, Subnet,
+    TransitGatewayAttachment, Vpc,
 };
 
 pub async fn read(
@@ -54,10 +53,11 @@ async fn read_account(
         }
         Ok(_) => {}
     }
-    let roles = match read_roles(&session.iam()).await {
-        Ok(roles) => roles,
+    let (roles, users) = match iam::read(&session.iam()).await {
+        Ok(read) => read,
         Err(e) => return AccountInventory::failed(account, e),
     };
+    let users = Some(users);
     let regions = match &options.regions {
         Some(list) => list.clone(),
         None => match enabled_regions(&session.ec2(None)).await {
@@ -65,6 +65,7 @@ async fn read_account(
             Err(e) => {
                 return AccountInventory {
                     roles,
+                    users,
                     ..AccountInventory::failed(account, e)
                 };
             }
@@ -96,6 +97,7 @@ async fn read_account(
         account_id: account.to_owned(),
         status: CollectionStatus::Collected,
         roles,
+        users,
         regions: read,
     }
 }
@@ -119,73 +121,6 @@ async fn read_buckets(session: &Session, regions: &mut [RegionInventory]) {
         };
         resources::record(region, read);
     }
-}
-
-/// All roles with their trust and identity policies, in one paginated call. Documents come
-/// back URL-encoded from AWS (plain from moto); they are stored as returned and decoded by
-/// the policy parser.
-pub async fn read_roles(client: &aws_sdk_iam::Client) -> Result<Vec<Role>, String> {
-    let mut roles = Vec::new();
-    let mut documents = std::collections::HashMap::new();
-    let mut pages = client
-        .get_account_authorization_details()
-        .filter(EntityType::Role)
-        .filter(EntityType::LocalManagedPolicy)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| sdk_error("GetAccountAuthorizationDetails", &e))?;
-        for policy in page.policies() {
-            let default = policy
-                .policy_version_list()
-                .iter()
-                .find(|v| v.is_default_version())
-                .and_then(|v| v.document());
-            if let (Some(arn), Some(doc)) = (policy.arn(), default) {
-                documents.insert(arn.to_owned(), doc.to_owned());
-            }
-        }
-        for r in page.role_detail_list() {
-            roles.push(Role {
-                name: r.role_name().unwrap_or_default().to_owned(),
-                arn: r.arn().unwrap_or_default().to_owned(),
-                path: r.path().unwrap_or("/").to_owned(),
-                trust_policy: PolicyDocument::Text(
-                    r.assume_role_policy_document()
-                        .unwrap_or_default()
-                        .to_owned(),
-                ),
-                attached_policies: r
-                    .attached_managed_policies()
-                    .iter()
-                    .map(|p| AttachedPolicy {
-                        arn: p.policy_arn().unwrap_or_default().to_owned(),
-                        name: p.policy_name().unwrap_or_default().to_owned(),
-                        document: None,
-                    })
-                    .collect(),
-                inline_policies: r
-                    .role_policy_list()
-                    .iter()
-                    .map(|p| InlinePolicy {
-                        name: p.policy_name().unwrap_or_default().to_owned(),
-                        document: PolicyDocument::Text(
-                            p.policy_document().unwrap_or_default().to_owned(),
-                        ),
-                    })
-                    .collect(),
-            });
-        }
-    }
-    for role in &mut roles {
-        for p in &mut role.attached_policies {
-            p.document = documents
-                .get(&p.arn)
-                .map(|d| PolicyDocument::Text(d.clone()));
-        }
-    }
-    roles.sort_by(|a, b| a.arn.cmp(&b.arn));
-    Ok(roles)
 }
 
 /// The regions the account has enabled. The filter is applied to the answer too: an emulator

@@ -16,18 +16,21 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::inventory::{
-    AccountInventory, AccountStatus, CollectionStatus, FORMAT_VERSION, Inventory, Organization,
+    AccountInventory, AccountStatus, CollectionStatus, FORMAT_VERSION, IdentityCenter, Inventory,
+    Organization,
 };
 
 mod account;
 mod bounded;
+mod iam;
+pub mod identity_center;
 mod network;
 mod organization;
 mod progress;
 mod resources;
 mod session;
 
-pub use account::read_roles;
+pub use iam::read_roles;
 pub use progress::Progress;
 pub use session::{AuditRole, RETRY_POLICY, base_config};
 use session::{Retries, Session};
@@ -49,6 +52,8 @@ pub struct Options {
     pub organization_concurrency: usize,
     /// Read every account's tags: only when tenants are mapped by tag.
     pub read_tags: bool,
+    /// Where to read IAM Identity Center.
+    pub identity_center: identity_center::Reads,
     /// Stop starting and finishing work at this instant; the rest is marked not scanned.
     pub deadline: Option<Instant>,
 }
@@ -147,11 +152,34 @@ async fn collect_all(
                     organizational_units: Vec::new(),
                     accounts: Vec::new(),
                     policies: Vec::new(),
+                    identity_center: None,
                 },
                 accounts: Vec::new(),
                 unverifiable_changes: Vec::new(),
             };
         }
+    };
+    progress.phase("reading IAM Identity Center");
+    let people_session = match &options.identity_center.role_arn {
+        Some(arn) => Session::assumed(base, &AuditRole::arn_only(arn), "identity-center", retries),
+        None => session.clone(),
+    };
+    let people = identity_center::read(
+        &people_session,
+        &options.identity_center,
+        options.organization_concurrency,
+    );
+    let identity_center = tokio::select! {
+        read = people => read,
+        stop = &mut stop => IdentityCenter {
+            region: options.identity_center.region.clone(),
+            status: CollectionStatus::Failed { error: stop.before("Identity Center was read") },
+            instances: Vec::new(),
+        },
+    };
+    let organization = Organization {
+        identity_center: Some(identity_center),
+        ..organization
     };
     let chosen = select(&organization);
     let selected: Vec<String> = organization
@@ -267,6 +295,7 @@ impl AccountInventory {
                 error: error.into(),
             },
             roles: Vec::new(),
+            users: None,
             regions: Vec::new(),
         }
     }

@@ -109,6 +109,7 @@ pub async fn read(session: &Session, reads: Reads) -> Result<Organization, Strin
         organizational_units,
         accounts,
         policies,
+        identity_center: None,
     })
 }
 

@@ -285,7 +285,7 @@ impl Session {
         }
     }
 
-    fn region(&self) -> String {
+    pub fn region(&self) -> String {
         self.config
             .region()
             .map(|r| r.to_string())
@@ -356,6 +356,16 @@ impl Session {
 
     pub fn ecr(&self, region: &str) -> aws_sdk_ecr::Client {
         regional!(self, aws_sdk_ecr, "ecr", region)
+    }
+
+    /// IAM Identity Center's administration API, in the instance's home Region.
+    pub fn ssoadmin(&self, region: &str) -> aws_sdk_ssoadmin::Client {
+        regional!(self, aws_sdk_ssoadmin, "sso", region)
+    }
+
+    /// The identity store behind an Identity Center instance, in its home Region.
+    pub fn identitystore(&self, region: &str) -> aws_sdk_identitystore::Client {
+        regional!(self, aws_sdk_identitystore, "identitystore", region)
     }
 
     /// S3 in `region` (`None`: the configuration's own, for the global bucket list). Behind a

@@ -11,11 +11,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 mod identity;
+mod identity_center;
 mod network;
 mod organization;
 mod resources;
 
 pub use identity::*;
+pub use identity_center::*;
 pub use network::*;
 pub use organization::*;
 pub use resources::*;
@@ -29,7 +31,10 @@ pub use resources::*;
 /// Version 4 added resource policies (S3, KMS, SQS, SNS, Secrets Manager, Lambda, ECR) to
 /// each region, with a read status per resource type; older inventories still load, and
 /// every region of theirs is reported not scanned for resource policies.
-pub const FORMAT_VERSION: u32 = 4;
+/// Version 5 added the human path: IAM Identity Center (read once, with the organization) and
+/// each account's IAM users and groups; older inventories still load, and report both as not
+/// scanned.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The oldest format this build still reads.
 pub const OLDEST_READABLE: u32 = 2;
@@ -186,6 +191,10 @@ pub struct AccountInventory {
     pub status: CollectionStatus,
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// IAM users and groups, read with the roles. `None`: not read (inventories before
+    /// format 5), so the account's users are not scanned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<IamUsers>,
     #[serde(default)]
     pub regions: Vec<RegionInventory>,
 }

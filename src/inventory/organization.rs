@@ -23,6 +23,10 @@ pub struct Organization {
     pub accounts: Vec<Account>,
     #[serde(default)]
     pub policies: Vec<ServiceControlPolicy>,
+    /// IAM Identity Center. `None`: not read (inventories before format 5), so the people it
+    /// assigns to accounts are not scanned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_center: Option<super::IdentityCenter>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -1,8 +1,9 @@
 //! The isolation rules: one file each, an explicit registry, and their documentation.
 //!
 //! Rules come in families, each a folder of one-file rules with the helpers they share:
-//! `trust/` (who can assume a role), `network/` (how networks reach each other), `guardrail/`
-//! (the organization's controls) and `coverage/` (what the scan could not judge).
+//! `trust/` (who can assume a role), `human/` (how people cross tenants), `network/` (how
+//! networks reach each other), `resource/` (who reaches a tenant's data), `guardrail/` (the
+//! organization's controls) and `coverage/` (what the scan could not judge).
 //!
 //! A rule's documentation lives in `rules/<id>.toml` at the repository root, written once and
 //! read by `explain`, by the SARIF rule `help`, and by the README's rule table. A rule reads
@@ -20,6 +21,7 @@ use crate::tenants::{Owner, TenantMap};
 
 pub mod coverage;
 pub mod guardrail;
+pub mod human;
 pub mod network;
 pub mod resource;
 pub mod trust;
@@ -282,6 +284,7 @@ pub static REGISTRY: LazyLock<Vec<Box<dyn Rule>>> = LazyLock::new(|| {
         Box::new(external_trust::ExternalTrust),
         Box::new(unresolved_principal::UnresolvedPrincipal),
         Box::new(unreadable_policy::UnreadablePolicy),
+        Box::new(human::cross_tenant_human_access::CrossTenantHumanAccess),
         Box::new(cross_tenant_peering::CrossTenantPeering),
         Box::new(external_peering::ExternalPeering),
         Box::new(cross_tenant_subnet_share::CrossTenantSubnetShare),
@@ -341,6 +344,7 @@ mod tests {
                 "external-trust",
                 "unresolved-principal",
                 "unreadable-policy",
+                "cross-tenant-human-access",
                 "cross-tenant-peering",
                 "external-peering",
                 "cross-tenant-subnet-share",

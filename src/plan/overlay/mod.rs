@@ -230,6 +230,7 @@ impl Overlay<'_> {
                     account_id: account.to_owned(),
                     status: CollectionStatus::Collected,
                     roles: Vec::new(),
+                    users: Some(Default::default()),
                     regions: Vec::new(),
                 });
                 accounts.len() - 1
@@ -258,6 +259,7 @@ impl Overlay<'_> {
                 account_id: account.to_owned(),
                 status: CollectionStatus::Collected,
                 roles: Vec::new(),
+                users: Some(Default::default()),
                 regions: Vec::new(),
             });
         }

@@ -68,6 +68,16 @@ impl Rule for NotScanned {
                 report(&account.id, None, error.to_owned());
                 continue;
             }
+            if data.users.is_none() {
+                report(
+                    &account.id,
+                    None,
+                    format!(
+                        "its IAM users and groups were not read (inventory format {} predates them): collect it again",
+                        inv.format_version
+                    ),
+                );
+            }
             for region in &inv.regions {
                 match data.regions.iter().find(|r| r.region == *region) {
                     None => report(
@@ -83,6 +93,7 @@ impl Rule for NotScanned {
                 }
             }
         }
+        out.extend(identity_center_unread(self.doc(), cx));
         for data in inv.accounts.iter().filter(|a| a.status.failure().is_none()) {
             for region in data.regions.iter().filter(|r| r.status.failure().is_none()) {
                 out.extend(unread_resources(self.doc(), cx, &data.account_id, region));
@@ -221,6 +232,43 @@ fn truncated_route_tables(
         }
     }
     out
+}
+
+/// IAM Identity Center not read: the inventory predates it, or its read failed (an instance
+/// not found in the configured Region included). Unknown assignments are not "none".
+fn identity_center_unread(doc: &'static RuleDoc, cx: &Context<'_>) -> Option<Finding> {
+    let org = &cx.inventory.organization;
+    if org.status.failure().is_some() {
+        return None;
+    }
+    let error = match &org.identity_center {
+        None => format!(
+            "the inventory (format {}) predates Identity Center: collect it again",
+            cx.inventory.format_version
+        ),
+        Some(center) => center.status.failure()?.to_owned(),
+    };
+    let region = org.identity_center.as_ref().and_then(|c| c.region.clone());
+    Some(
+        Finding::new(
+            doc,
+            Subject {
+                account: org.management_account_id.clone(),
+                region: region.clone(),
+                tenant: None,
+                resource: format!(
+                    "arn:aws:organizations::{}:organization/{}",
+                    org.management_account_id, org.id
+                ),
+                kind_path: "collection/identity-center".to_owned(),
+            },
+            format!(
+                "IAM Identity Center was not scanned, so the people it assigns to tenant accounts are unknown: {error}"
+            ),
+            json!({"region": region, "error": error}),
+        )
+        .with_key("identity-center"),
+    )
 }
 
 /// The organization could not be read (or not in time): no account list, so no account was

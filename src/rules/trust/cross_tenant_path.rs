@@ -6,15 +6,19 @@
 //! The caller's half is read from identity policies as AWS evaluates them, including `*`,
 //! `arn:aws:iam::*:role/*`, `NotAction` and `NotResource` grants: a broad grant names no one
 //! on its own (and is not reported alone), but it completes the path a trust policy opens.
+//!
+//! Callers are the other tenant's roles and IAM users (a user's policies are its own and its
+//! groups'). A caller that is the `AWSReservedSSO_*` role of an Identity Center permission set
+//! is tied back to the permission set and the groups and users assigned it on that account:
+//! the people who walk the path.
 
 use serde_json::{Value, json};
 
 use crate::finding::Finding;
-use crate::inventory::Role;
 use crate::policy::identity::allows_assume;
 use crate::policy::{Grant, Trustee, pattern};
-use crate::rules::trust;
 use crate::rules::{AccountView, Context, Rule, RuleDoc, rule_doc};
+use crate::rules::{human, trust};
 use crate::tenants::Owner;
 
 pub struct CrossTenantPath;
@@ -41,24 +45,56 @@ impl Rule for CrossTenantPath {
                 let Some(source) = cx.accounts.get(account.as_str()).filter(|_| other) else {
                     continue;
                 };
-                let callers: Vec<Value> = source
+                let roles = source
                     .roles
                     .iter()
-                    .filter(|caller| admitted(grant, caller))
+                    .filter(|c| admitted(grant, &c.name, &c.arn));
+                let mut callers: Vec<Value> = roles
                     .flat_map(|caller| {
-                        trust::identity_policies(caller).filter_map(|(policy, document)| {
+                        let people = human::provisioned_from(cx, account, caller);
+                        trust::identity_policies(caller).filter_map(move |(policy, document)| {
                             let statement = allows_assume(document, &role.arn).ok()??;
-                            Some(json!({"role": caller.arn, "policy": policy, "statement": statement}))
+                            let mut found = json!({"role": caller.arn, "policy": policy, "statement": statement});
+                            if let Some(people) = &people {
+                                found["identity_center"] = people.clone();
+                            }
+                            Some(found)
                         })
                     })
                     .collect();
+                let users = source
+                    .users
+                    .iter()
+                    .flat_map(|u| u.users.iter().map(move |user| (u, user)));
+                for (all, user) in users.filter(|(_, u)| admitted(grant, &u.name, &u.arn)) {
+                    for (policy, document) in trust::user_policies(all, user) {
+                        if let Some(statement) = allows_assume(document, &role.arn).ok().flatten() {
+                            callers.push(json!({
+                                "user": user.arn,
+                                "policy": policy,
+                                "statement": statement,
+                                "credentials": user.credentials,
+                            }));
+                        }
+                    }
+                }
                 let Some(first) = callers.first() else {
                     continue;
                 };
+                let caller = match (first["role"].as_str(), first["user"].as_str()) {
+                    (Some(arn), _) => match first.get("identity_center") {
+                        Some(ic) => format!(
+                            "role `{arn}` there (permission set `{}` of IAM Identity Center) is allowed to assume it",
+                            ic["permission_set"].as_str().unwrap_or_default()
+                        ),
+                        None => format!("role `{arn}` there is allowed to assume it"),
+                    },
+                    (None, Some(arn)) => format!("IAM user `{arn}` there is allowed to assume it"),
+                    _ => String::new(),
+                };
                 let what = format!(
-                    "can be assumed from {} today: its trust policy admits that account and role `{}` there is allowed to assume it{}",
+                    "can be assumed from {} today: its trust policy admits that account and {caller}{}",
                     cx.tenants.describe(account),
-                    first["role"].as_str().unwrap_or_default(),
                     if callers.len() > 1 {
                         format!(" ({} grants in all)", callers.len())
                     } else {
@@ -90,10 +126,10 @@ impl Rule for CrossTenantPath {
     }
 }
 
-/// Whether the grant's trustee admits `caller` (a role of the trustee's account): the whole
-/// account admits all its roles; a role ARN or ARN pattern admits the roles it matches; an
-/// `assumed-role` session ARN admits the role it names.
-fn admitted(grant: &Grant, caller: &Role) -> bool {
+/// Whether the grant's trustee admits the principal `name` / `arn` of the trustee's account
+/// (a role or a user): the whole account admits all of them; an ARN or ARN pattern admits the
+/// principals it matches; an `assumed-role` session ARN admits the role it names.
+fn admitted(grant: &Grant, name: &str, arn: &str) -> bool {
     let principal = match &grant.trustee {
         Trustee::Account { principal, .. } => principal,
         Trustee::AccountPattern { .. } | Trustee::OrgPath { .. } => return true,
@@ -104,11 +140,14 @@ fn admitted(grant: &Grant, caller: &Role) -> bool {
     }
     let parts: Vec<&str> = principal.splitn(6, ':').collect();
     match parts.get(5) {
-        Some(resource) if parts[2] == "sts" => resource
-            .strip_prefix("assumed-role/")
-            .and_then(|r| r.split('/').next())
-            .is_some_and(|name| pattern::matches(name, &caller.name)),
-        Some(_) => pattern::arn_matches(principal, &caller.arn),
+        Some(resource) if parts[2] == "sts" => {
+            arn.contains(":role/")
+                && resource
+                    .strip_prefix("assumed-role/")
+                    .and_then(|r| r.split('/').next())
+                    .is_some_and(|role| pattern::matches(role, name))
+        }
+        Some(_) => pattern::arn_matches(principal, arn),
         None => false,
     }
 }

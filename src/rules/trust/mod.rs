@@ -14,7 +14,7 @@ pub mod wildcard_trust;
 use serde_json::{Value, json};
 
 use crate::finding::{Counterpart, Finding, Subject};
-use crate::inventory::{PolicyDocument, Role};
+use crate::inventory::{IamUsers, PolicyDocument, Role, User};
 use crate::policy::{Grant, Scope, TrustAnalysis, Trustee, source};
 use crate::rules::{AccountView, Context, RuleDoc};
 use crate::tenants::{Owner, Reach};
@@ -185,4 +185,33 @@ pub fn identity_policies(role: &Role) -> impl Iterator<Item = (&str, &PolicyDocu
         .iter()
         .filter_map(|p| p.document.as_ref().map(|d| (p.arn.as_str(), d)));
     inline.chain(attached)
+}
+
+/// A user's identity policies that were read: its own (inline, managed with a document) and
+/// those of each of its groups, named `group/<name>/<policy>`.
+pub fn user_policies<'a>(all: &'a IamUsers, user: &'a User) -> Vec<(String, &'a PolicyDocument)> {
+    let own = user
+        .inline_policies
+        .iter()
+        .map(|p| (p.name.clone(), &p.document))
+        .chain(
+            user.attached_policies
+                .iter()
+                .filter_map(|p| p.document.as_ref().map(|d| (p.arn.clone(), d))),
+        );
+    let groups = all
+        .groups
+        .iter()
+        .filter(|g| user.groups.contains(&g.name))
+        .flat_map(|g| {
+            g.inline_policies
+                .iter()
+                .map(move |p| (format!("group/{}/{}", g.name, p.name), &p.document))
+                .chain(
+                    g.attached_policies
+                        .iter()
+                        .filter_map(|p| p.document.as_ref().map(|d| (p.arn.clone(), d))),
+                )
+        });
+    own.chain(groups).collect()
 }
