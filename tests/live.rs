@@ -386,6 +386,17 @@ async fn the_audit_policies_are_exactly_what_a_scan_calls() {
         },
     )
     .await;
+    // And Identity Center with IAM users, so that every people read is made.
+    seed::people(
+        &endpoint,
+        &seed::Parties {
+            org_id: &s.org_id,
+            owner: &s.mesh_a,
+            beta: &s.mesh_b,
+            shared: &s.network,
+        },
+    )
+    .await;
     moto::post(&format!("{endpoint}/moto-api/recorder/reset-recording"), "");
     moto::post(&format!("{endpoint}/moto-api/recorder/start-recording"), "");
     // No region list: the all-regions path, which also calls DescribeRegions.
@@ -422,7 +433,9 @@ async fn the_audit_policies_are_exactly_what_a_scan_calls() {
             ["Get", "List", "Describe", "Search"]
                 .iter()
                 .any(|p| name.starts_with(p))
-                || action == "sts:AssumeRole",
+                || action == "sts:AssumeRole"
+                // IAM's access level for it is Read: it builds the report of existing users.
+                || action == "iam:GenerateCredentialReport",
             "`{action}` is not a read"
         );
     }
@@ -809,4 +822,168 @@ async fn ctrl_c_during_the_organization_phase_leaves_a_report() {
         messages[0].contains("interrupted (Ctrl-C) before the organization was read"),
         "{messages:#?}"
     );
+}
+
+fn parties(s: &seed::Seeded) -> seed::Parties<'_> {
+    seed::Parties {
+        org_id: &s.org_id,
+        owner: &s.acme,
+        beta: &s.beta,
+        shared: &s.shared,
+    }
+}
+
+/// The human path, live: Identity Center read once in its home Region (per principal), IAM
+/// users with their groups and access keys; groups and users spanning tenants found, the
+/// platform's on-call group excused, a declared group that excuses nothing reported, and a
+/// permission set's provisioned role tied back to its people on a cross-tenant path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_scan_finds_the_people_who_cross_tenants() {
+    let sc = scenario().await;
+    let people = seed::people(&sc.endpoint, &parties(&sc.seeded)).await;
+    let config = format!(
+        "{}\n[[platform.groups]]\nname = \"oncall\"\nowner = \"sre@example.com\"\nreason = \"on-call for every tenant\"\n\n[[platform.groups]]\nname = \"ghost-team\"\nowner = \"sre@example.com\"\nreason = \"left over\"\n",
+        sc.seeded.config()
+    );
+    std::fs::write(&sc.config, config).unwrap();
+    let (code, report, stderr) = run(
+        &sc.endpoint,
+        scan_args(&sc.config, &["--regions", "eu-west-1"]),
+    )
+    .await;
+    assert_eq!(code, 1, "{stderr}");
+    let v: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["complete"], true, "{report}");
+    let (acme, beta) = (&sc.seeded.acme, &sc.seeded.beta);
+    let human: BTreeSet<(String, String, String)> = findings(&report)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "cross-tenant-human-access")
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        (&people.support, beta),
+        (&people.support, acme),
+        (&people.dana, beta),
+        (&people.dana, acme),
+    ]
+    .into_iter()
+    .map(|(who, other)| {
+        (
+            "cross-tenant-human-access".to_owned(),
+            who.clone(),
+            other.clone(),
+        )
+    })
+    .collect();
+    assert_eq!(human, want, "{report}");
+    let all = v["findings"].as_array().unwrap();
+    let unused: Vec<&Value> = all
+        .iter()
+        .filter(|f| f["rule"] == "unused-exception")
+        .collect();
+    assert_eq!(unused.len(), 1, "{unused:#?}");
+    assert!(
+        unused[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ghost-team")
+    );
+    let path = all
+        .iter()
+        .find(|f| {
+            f["rule"] == "cross-tenant-path"
+                && f["resource"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("role/acme-to-beta")
+        })
+        .unwrap_or_else(|| panic!("no path into acme-to-beta: {report}"));
+    let callers = path["evidence"][0]["callers"].as_array().unwrap();
+    let reserved = callers
+        .iter()
+        .find(|c| c.get("identity_center").is_some())
+        .unwrap_or_else(|| panic!("no Identity Center caller: {path}"));
+    assert!(
+        reserved["role"]
+            .as_str()
+            .unwrap()
+            .contains("/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Operator_"),
+        "{reserved}"
+    );
+    assert_eq!(reserved["identity_center"]["permission_set"], "Operator");
+    assert_eq!(
+        reserved["identity_center"]["assigned"][0]["group"],
+        "oncall"
+    );
+    let users: Vec<&str> = callers.iter().filter_map(|c| c["user"].as_str()).collect();
+    assert_eq!(
+        users,
+        [format!("arn:aws:iam::{beta}:user/beta-etl").as_str()],
+        "{path}"
+    );
+    let etl = callers.iter().find(|c| c.get("user").is_some()).unwrap();
+    assert_eq!(etl["policy"], "group/etl/assume");
+    assert_eq!(etl["credentials"]["active_access_keys"], 1, "{etl}");
+
+    // The inventory holds the boundary and the assignments as read.
+    let inventory = sc.dir.path().join("inventory.json");
+    let mut args = vec!["collect".to_owned(), "--regions".into(), "eu-west-1".into()];
+    args.extend(["--config".to_owned(), sc.config.display().to_string()]);
+    args.extend(["--output".to_owned(), inventory.display().to_string()]);
+    let (code, _, stderr) = run(&sc.endpoint, args).await;
+    assert_eq!(code, 0, "{stderr}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&inventory).unwrap()).unwrap();
+    let center = &saved["organization"]["identity_center"];
+    assert_eq!(center["region"], "us-east-1");
+    let instance = &center["instances"][0];
+    assert_eq!(
+        instance["assignments"].as_array().unwrap().len(),
+        8,
+        "{center}"
+    );
+    let reader = instance["permission_sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Reader")
+        .unwrap();
+    assert_eq!(
+        reader["permissions_boundary"]["managed_policy_arn"],
+        "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    );
+}
+
+/// Identity Center looked for outside its home Region: AWS lists no instance there. That is
+/// not "no people": Identity Center is reported not scanned, with the remedy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_center_in_the_wrong_region_is_not_scanned() {
+    let sc = scenario().await;
+    seed::people(&sc.endpoint, &parties(&sc.seeded)).await;
+    let config = format!(
+        "{}\n[collect.identity_center]\nregion = \"eu-west-1\"\n",
+        sc.seeded.config()
+    );
+    std::fs::write(&sc.config, config).unwrap();
+    let (code, report, stderr) = run(
+        &sc.endpoint,
+        scan_args(&sc.config, &["--regions", "eu-west-1"]),
+    )
+    .await;
+    assert_eq!(code, 1, "{stderr}");
+    let v: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["complete"], false);
+    let all = v["findings"].as_array().unwrap();
+    let gap = all
+        .iter()
+        .find(|f| {
+            f["rule"] == "not-scanned" && f["message"].as_str().unwrap().contains("Identity Center")
+        })
+        .unwrap_or_else(|| panic!("{report}"));
+    assert!(
+        gap["message"]
+            .as_str()
+            .unwrap()
+            .contains("no IAM Identity Center instance in eu-west-1"),
+        "{gap}"
+    );
+    assert!(!all.iter().any(|f| f["rule"] == "cross-tenant-human-access"));
 }

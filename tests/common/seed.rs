@@ -1125,3 +1125,198 @@ fn empty_zip() -> Vec<u8> {
     zip.extend([0u8; 18]);
     zip
 }
+
+/// What [`people`] planted: the ids the expected findings name.
+pub struct People {
+    pub support: String,
+    pub dana: String,
+}
+
+/// The human path, on top of an organization (`owner` is tenant acme, `beta` another
+/// tenant, `shared` a platform account): Identity Center (in the emulator's home
+/// Region, us-east-1) with groups inside one tenant, a platform on-call group, a support
+/// group assigned on two tenants, a user reaching two tenants through two groups, a
+/// permission set used by different groups in different tenants, and a permission set whose
+/// provisioned role may assume any role; and IAM users in `beta`: one whose group lets it
+/// assume acme's role trusting beta (a path), one limited to beta's own roles.
+pub async fn people(endpoint: &str, s: &Parties<'_>) -> People {
+    use aws_sdk_identitystore::types::MemberId;
+    use aws_sdk_ssoadmin::types::{PermissionsBoundary, PrincipalType, TargetType};
+    let mgmt = moto::config(endpoint).await;
+    let admin = aws_sdk_ssoadmin::Client::new(&mgmt);
+    let instance = admin.list_instances().send().await.unwrap().instances()[0].clone();
+    let (arn, store_id) = (
+        instance.instance_arn().unwrap().to_owned(),
+        instance.identity_store_id().unwrap().to_owned(),
+    );
+    let set = |name: &'static str| {
+        let (admin, arn) = (admin.clone(), arn.clone());
+        async move {
+            admin
+                .create_permission_set()
+                .instance_arn(arn)
+                .name(name)
+                .send()
+                .await
+                .unwrap()
+                .permission_set()
+                .unwrap()
+                .permission_set_arn()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let operator = set("Operator").await;
+    admin
+        .put_inline_policy_to_permission_set()
+        .instance_arn(&arn)
+        .permission_set_arn(&operator)
+        .inline_policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let reader = set("Reader").await;
+    admin
+        .put_inline_policy_to_permission_set()
+        .instance_arn(&arn)
+        .permission_set_arn(&reader)
+        .inline_policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    admin
+        .put_permissions_boundary_to_permission_set()
+        .instance_arn(&arn)
+        .permission_set_arn(&reader)
+        .permissions_boundary(
+            PermissionsBoundary::builder()
+                .managed_policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let store = aws_sdk_identitystore::Client::new(&mgmt);
+    let group = |name: &'static str| {
+        let (store, id) = (store.clone(), store_id.clone());
+        async move {
+            store
+                .create_group()
+                .identity_store_id(id)
+                .display_name(name)
+                .send()
+                .await
+                .unwrap()
+                .group_id()
+                .to_owned()
+        }
+    };
+    let user = |name: &'static str| {
+        let (store, id) = (store.clone(), store_id.clone());
+        async move {
+            store
+                .create_user()
+                .identity_store_id(id)
+                .user_name(name)
+                .display_name(name)
+                .name(
+                    aws_sdk_identitystore::types::Name::builder()
+                        .given_name(name)
+                        .family_name("Example")
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .user_id()
+                .to_owned()
+        }
+    };
+    let (acme_admins, beta_readers, acme_readers, oncall, support) = (
+        group("acme-admins").await,
+        group("beta-readers").await,
+        group("acme-readers").await,
+        group("oncall").await,
+        group("support").await,
+    );
+    let (dana, erin, frank) = (user("dana").await, user("erin").await, user("frank").await);
+    for (group, member) in [
+        (&acme_admins, &dana),
+        (&beta_readers, &dana),
+        (&acme_admins, &erin),
+        (&oncall, &erin),
+        (&support, &frank),
+    ] {
+        store
+            .create_group_membership()
+            .identity_store_id(&store_id)
+            .group_id(group)
+            .member_id(MemberId::UserId(member.clone()))
+            .send()
+            .await
+            .unwrap();
+    }
+    for (group, set, account) in [
+        (&acme_admins, &operator, s.owner),
+        (&acme_readers, &reader, s.owner),
+        (&beta_readers, &reader, s.beta),
+        (&oncall, &operator, s.owner),
+        (&oncall, &operator, s.beta),
+        (&oncall, &operator, s.shared),
+        (&support, &reader, s.owner),
+        (&support, &reader, s.beta),
+    ] {
+        admin
+            .create_account_assignment()
+            .instance_arn(&arn)
+            .target_id(account)
+            .target_type(TargetType::AwsAccount)
+            .permission_set_arn(set)
+            .principal_type(PrincipalType::Group)
+            .principal_id(group)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let iam = aws_sdk_iam::Client::new(&moto::in_account(&mgmt, s.beta).await);
+    let policy = |resource: String| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resource}]})
+        .to_string()
+    };
+    for (user, group, resource) in [
+        (
+            "beta-etl",
+            "etl",
+            format!("arn:aws:iam::{}:role/acme-to-beta", s.owner),
+        ),
+        (
+            "beta-local",
+            "local",
+            format!("arn:aws:iam::{}:role/*", s.beta),
+        ),
+    ] {
+        iam.create_user().user_name(user).send().await.unwrap();
+        iam.create_group().group_name(group).send().await.unwrap();
+        iam.add_user_to_group()
+            .group_name(group)
+            .user_name(user)
+            .send()
+            .await
+            .unwrap();
+        iam.put_group_policy()
+            .group_name(group)
+            .policy_name("assume")
+            .policy_document(policy(resource))
+            .send()
+            .await
+            .unwrap();
+        iam.create_access_key()
+            .user_name(user)
+            .send()
+            .await
+            .unwrap();
+    }
+    People { support, dana }
+}

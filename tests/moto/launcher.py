@@ -7,6 +7,9 @@ never bent to fit the emulator: where moto departs from AWS, moto is corrected h
 usage: python launcher.py [moto_server arguments...]
 """
 
+import json
+import os
+import random
 import sys
 
 from moto.ec2.exceptions import InvalidTransitGatewayID
@@ -94,12 +97,183 @@ def transit_gateway_owner_id(self):
     return getattr(self, "_gateway_owner_id", self.resource_owner_id)
 
 
+# IAM Identity Center ------------------------------------------------------------------------
+
+#: The Region the organization's Identity Center instance lives in (its home Region). AWS
+#: creates the instance there when Identity Center is enabled; moto has no such step.
+SSO_HOME_REGION = os.environ.get("TENANTGUARD_MOTO_SSO_HOME_REGION", "us-east-1")
+
+
+def _management_account(account_id):
+    """The management account of the organization `account_id` belongs to (itself when it is
+    in no organization)."""
+    from moto.organizations.models import organizations_backends
+
+    return organizations_backends.master_accounts.get(account_id, (account_id, "aws"))[0]
+
+
+def _holds_instance(backend):
+    """AWS: an organization instance belongs to the management account and lives in its home
+    Region; ListInstances anywhere else (another Region, a member account) answers an empty
+    list (https://docs.aws.amazon.com/singlesignon/latest/userguide/regions.html). moto 5.2.5
+    makes an instance in every account and Region on first use."""
+    return (
+        backend.region_name == SSO_HOME_REGION
+        and _management_account(backend.account_id) == backend.account_id
+    )
+
+
+def list_instances(self):
+    return self.instances if _holds_instance(self) else []
+
+
+def _home_identity_store(account_id, region):
+    """The identity store id of the instance held by (`account_id`, `region`), if any."""
+    from moto.ssoadmin.models import ssoadmin_backends
+
+    backend = ssoadmin_backends[account_id][region]
+    if not _holds_instance(backend):
+        return None
+    return backend.instances[0].identity_store_id
+
+
+def get_identity_store(self, store_id):
+    """AWS: an identity store answers only in its own account and home Region; elsewhere any
+    call naming it fails with ResourceNotFoundException "IdentityStore not present for
+    IdentityStoreId" (ResourceType IDENTITY_STORE). moto 5.2.5 makes an empty store of any
+    unknown id, anywhere, so a read in the wrong Region looks like "no users, no groups"."""
+    from moto.identitystore.exceptions import ResourceNotFoundException
+    from moto.identitystore.models import IdentityStoreData
+
+    if store_id not in self.identity_stores:
+        if store_id != _home_identity_store(self.account_id, self.region_name):
+            raise ResourceNotFoundException(
+                message=f"IdentityStore not present for IdentityStoreId: {store_id}",
+                resource_type="IDENTITY_STORE",
+            )
+        self.identity_stores[store_id] = IdentityStoreData()
+    return self.identity_stores[store_id]
+
+
+def _reserved_path(region):
+    """Where Identity Center puts its roles: `/aws-reserved/sso.amazonaws.com/`, with the home
+    Region appended outside us-east-1."""
+    base = "/aws-reserved/sso.amazonaws.com/"
+    return base if region == "us-east-1" else f"{base}{region}/"
+
+
+def _provision(backend, instance_arn, permission_set_arn, account_id):
+    """Provisions a permission set into `account_id` as AWS does: the role
+    `AWSReservedSSO_<set>_<16 hex>` under the reserved path, trusting the account's
+    `AWSSSO_<16 hex>_DO_NOT_DELETE` SAML provider, with the set's inline policy as
+    `AwsSSOInlinePolicy` and its managed policies attached."""
+    from moto.iam.models import iam_backends
+
+    permission_set = backend._find_permission_set(instance_arn, permission_set_arn)
+    iam = iam_backends[account_id]["aws"]
+    prefix = f"AWSReservedSSO_{permission_set.name}_"
+    role = next((r for r in iam.get_roles() if r.name.startswith(prefix)), None)
+    if role is None:
+        provider = f"AWSSSO_{random.getrandbits(64):016x}_DO_NOT_DELETE"
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {
+                        "Federated": f"arn:aws:iam::{account_id}:saml-provider/{provider}"
+                    },
+                    "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"],
+                    "Condition": {
+                        "StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}
+                    },
+                }
+            ],
+        }
+        role = iam.create_role(
+            role_name=f"{prefix}{random.getrandbits(64):016x}",
+            assume_role_policy_document=json.dumps(trust),
+            path=_reserved_path(backend.region_name),
+            permissions_boundary=None,
+            description="",
+            tags=[],
+            max_session_duration=None,
+        )
+    if permission_set.inline_policy:
+        iam.put_role_policy(role.name, "AwsSSOInlinePolicy", permission_set.inline_policy)
+    for policy in permission_set.managed_policies:
+        try:
+            iam.attach_role_policy(policy.arn, role.name)
+        except Exception:  # an AWS-managed policy moto does not know: AWS has them all
+            pass
+
+
+_create_account_assignment = None
+
+
+def create_account_assignment(self, instance_arn, target_id, target_type, permission_set_arn,
+                              principal_type, principal_id):
+    """AWS checks the permission set and provisions it into the target account as part of the
+    call (API_CreateAccountAssignment: "the specified permission set will automatically be
+    provisioned to the account in the form of an IAM policy ... attached to the IAM role
+    created in IAM Identity Center"). moto 5.2.5 records the assignment and provisions
+    nothing, so no reserved role ever appears in the account's IAM."""
+    self._find_permission_set(instance_arn, permission_set_arn)
+    summary = _create_account_assignment(
+        self, instance_arn, target_id, target_type, permission_set_arn, principal_type,
+        principal_id,
+    )
+    _provision(self, instance_arn, permission_set_arn, target_id)
+    return summary
+
+
+def put_permissions_boundary_to_permission_set(self):
+    """AWS has Put/Get/DeletePermissionsBoundary(To|For|From)PermissionSet; moto 5.2.5 has
+    none of them. Get answers ResourceNotFoundException for a set without a boundary."""
+    params = json.loads(self.body)
+    permission_set = self.ssoadmin_backend._find_permission_set(
+        params["InstanceArn"], params["PermissionSetArn"]
+    )
+    permission_set.permissions_boundary = params["PermissionsBoundary"]
+    return "{}"
+
+
+def get_permissions_boundary_for_permission_set(self):
+    from moto.ssoadmin.exceptions import ResourceNotFoundException
+
+    params = json.loads(self.body)
+    permission_set = self.ssoadmin_backend._find_permission_set(
+        params["InstanceArn"], params["PermissionSetArn"]
+    )
+    boundary = getattr(permission_set, "permissions_boundary", None)
+    if boundary is None:
+        raise ResourceNotFoundException("The permissions boundary was not found")
+    return json.dumps({"PermissionsBoundary": boundary})
+
+
 def patch():
     TransitGatewayAttachmentBackend.create_transit_gateway_vpc_attachment = (
         create_transit_gateway_vpc_attachment
     )
     TransitGatewayAttachment.transit_gateway_owner_id = property(transit_gateway_owner_id)
     TransitGatewayRouteTableBackend.create_transit_gateway_route = create_transit_gateway_route
+
+    global _create_account_assignment
+    from moto.identitystore.models import IdentityStoreBackend
+    from moto.ssoadmin.models import SSOAdminBackend
+    from moto.ssoadmin.responses import SSOAdminResponse
+
+    SSOAdminBackend.list_instances = list_instances
+    if _create_account_assignment is None:
+        _create_account_assignment = SSOAdminBackend.create_account_assignment
+    SSOAdminBackend.create_account_assignment = create_account_assignment
+    IdentityStoreBackend._IdentityStoreBackend__get_identity_store = get_identity_store
+    SSOAdminResponse.put_permissions_boundary_to_permission_set = (
+        put_permissions_boundary_to_permission_set
+    )
+    SSOAdminResponse.get_permissions_boundary_for_permission_set = (
+        get_permissions_boundary_for_permission_set
+    )
 
 
 if __name__ == "__main__":

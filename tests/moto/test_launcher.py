@@ -135,3 +135,108 @@ class StaticRouteTargets(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+#: A Region that is not Identity Center's home.
+ELSEWHERE = "ap-southeast-2"
+
+
+class IdentityCenter(unittest.TestCase):
+    """The organization's instance, its identity store and provisioning, as AWS has them."""
+
+    def setUp(self):
+        self.mock = mock_aws()
+        self.mock.start()
+        org = boto3.client("organizations", region_name="us-east-1")
+        org.create_organization(FeatureSet="ALL")
+        self.member = org.create_account(AccountName="tenant", Email="t@example.com")[
+            "CreateAccountStatus"
+        ]["AccountId"]
+        self.management = boto3.client("sts", region_name=REGION).get_caller_identity()[
+            "Account"
+        ]
+
+    def tearDown(self):
+        self.mock.stop()
+
+    def admin(self, region=launcher.SSO_HOME_REGION):
+        return boto3.client("sso-admin", region_name=region)
+
+    def test_the_instance_is_listed_only_in_the_home_region_of_the_management_account(self):
+        self.assertEqual(len(self.admin().list_instances()["Instances"]), 1)
+        self.assertEqual(self.admin(ELSEWHERE).list_instances()["Instances"], [])
+        self.assertEqual(
+            client_in(self.member, "sso-admin").list_instances()["Instances"],
+            [],
+            "a member account holds no organization instance",
+        )
+
+    def test_the_identity_store_answers_only_in_its_home_region(self):
+        store = self.admin().list_instances()["Instances"][0]["IdentityStoreId"]
+        home = boto3.client("identitystore", region_name=launcher.SSO_HOME_REGION)
+        self.assertEqual(home.list_groups(IdentityStoreId=store)["Groups"], [])
+        elsewhere = boto3.client("identitystore", region_name=ELSEWHERE)
+        with self.assertRaises(elsewhere.exceptions.ResourceNotFoundException):
+            elsewhere.list_groups(IdentityStoreId=store)
+
+    def test_an_assignment_provisions_the_reserved_role_into_the_target_account(self):
+        admin = self.admin()
+        instance = admin.list_instances()["Instances"][0]["InstanceArn"]
+        ps = admin.create_permission_set(Name="Operator", InstanceArn=instance)[
+            "PermissionSet"
+        ]["PermissionSetArn"]
+        inline = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}'
+        admin.put_inline_policy_to_permission_set(
+            InstanceArn=instance, PermissionSetArn=ps, InlinePolicy=inline
+        )
+        admin.create_account_assignment(
+            InstanceArn=instance,
+            TargetId=self.member,
+            TargetType="AWS_ACCOUNT",
+            PermissionSetArn=ps,
+            PrincipalType="GROUP",
+            PrincipalId="g-1",
+        )
+        iam = client_in(self.member, "iam")
+        roles = iam.list_roles(PathPrefix="/aws-reserved/")["Roles"]
+        self.assertEqual(len(roles), 1)
+        role = roles[0]
+        self.assertRegex(role["RoleName"], r"^AWSReservedSSO_Operator_[0-9a-f]{16}$")
+        self.assertEqual(role["Path"], launcher._reserved_path(launcher.SSO_HOME_REGION))
+        policy = iam.get_role_policy(RoleName=role["RoleName"], PolicyName="AwsSSOInlinePolicy")
+        self.assertEqual(policy["PolicyDocument"]["Statement"][0]["Action"], "sts:AssumeRole")
+        self.assertEqual(
+            boto3.client("iam").list_roles(PathPrefix="/aws-reserved/")["Roles"],
+            [],
+            "provisioned into the target, not the caller",
+        )
+        with self.assertRaises(admin.exceptions.ResourceNotFoundException):
+            admin.create_account_assignment(
+                InstanceArn=instance,
+                TargetId=self.member,
+                TargetType="AWS_ACCOUNT",
+                PermissionSetArn=ps + "0",
+                PrincipalType="GROUP",
+                PrincipalId="g-1",
+            )
+
+    def test_a_permissions_boundary_is_kept_and_none_is_not_found(self):
+        admin = self.admin()
+        instance = admin.list_instances()["Instances"][0]["InstanceArn"]
+        ps = admin.create_permission_set(Name="Bounded", InstanceArn=instance)[
+            "PermissionSet"
+        ]["PermissionSetArn"]
+        with self.assertRaises(admin.exceptions.ResourceNotFoundException):
+            admin.get_permissions_boundary_for_permission_set(
+                InstanceArn=instance, PermissionSetArn=ps
+            )
+        boundary = {"ManagedPolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+        admin.put_permissions_boundary_to_permission_set(
+            InstanceArn=instance, PermissionSetArn=ps, PermissionsBoundary=boundary
+        )
+        self.assertEqual(
+            admin.get_permissions_boundary_for_permission_set(
+                InstanceArn=instance, PermissionSetArn=ps
+            )["PermissionsBoundary"],
+            boundary,
+        )

@@ -19,6 +19,7 @@ const BETA: &str = "220000000001";
 const SANDBOX: &str = "290000000001";
 const VENDOR: &str = "999900000001";
 const STRANGER: &str = "888800000001";
+const INSTANCE: &str = "arn:aws:sso:::instance/ssoins-0000000000000001";
 
 const CONFIG: &str = r#"
 required_scps = ["Guardrail"]
@@ -50,6 +51,7 @@ fn org() -> Org {
         account_id: id.into(),
         status: CollectionStatus::Collected,
         roles: vec![],
+        users: Some(IamUsers::default()),
         regions: vec![RegionInventory {
             region: "eu-west-1".into(),
             status: CollectionStatus::Collected,
@@ -105,6 +107,15 @@ fn org() -> Org {
                     ),
                     targets: vec!["ou-t1-tenants".into()],
                 }],
+                identity_center: Some(IdentityCenter {
+                    region: Some("eu-west-1".into()),
+                    status: CollectionStatus::Collected,
+                    instances: vec![IdentityCenterInstance {
+                        arn: INSTANCE.into(),
+                        identity_store_id: "d-test000001".into(),
+                        ..Default::default()
+                    }],
+                }),
             },
             accounts: ids.iter().map(|id| collected(id)).collect(),
             unverifiable_changes: vec![],
@@ -200,6 +211,66 @@ impl Org {
         self
     }
 
+    fn instance(&mut self) -> &mut IdentityCenterInstance {
+        let center = self
+            .inventory
+            .organization
+            .identity_center
+            .as_mut()
+            .unwrap();
+        &mut center.instances[0]
+    }
+
+    /// An Identity Center group with its members (user ids, each made a user if new).
+    fn group(mut self, name: &str, members: &[&str]) -> Org {
+        let instance = self.instance();
+        for m in members {
+            if instance.user(m).is_none() {
+                instance.users.push(IdentityUser {
+                    id: (*m).into(),
+                    user_name: format!("{m}@example.com"),
+                });
+            }
+        }
+        instance.groups.push(IdentityGroup {
+            id: format!("g-{name}"),
+            display_name: name.into(),
+            members: members.iter().map(|m| (*m).into()).collect(),
+        });
+        self
+    }
+
+    /// Assigns permission set `set` (made if new, with `policy` as its inline policy) to a
+    /// group (`g-<name>`) or user id on `account`.
+    fn assign(mut self, principal: &str, set: &str, account: &str) -> Org {
+        let instance = self.instance();
+        let arn = format!("arn:aws:sso:::permissionSet/ssoins-0000000000000001/ps-{set}");
+        if instance.permission_set(&arn).is_none() {
+            instance.permission_sets.push(PermissionSet {
+                arn: arn.clone(),
+                name: set.into(),
+                ..Default::default()
+            });
+        }
+        let (principal_type, principal_id) = match principal.strip_prefix("group:") {
+            Some(name) => (AssignedPrincipal::Group, format!("g-{name}")),
+            None => (AssignedPrincipal::User, principal.to_owned()),
+        };
+        if principal_type == AssignedPrincipal::User && instance.user(&principal_id).is_none() {
+            instance.users.push(IdentityUser {
+                id: principal_id.clone(),
+                user_name: principal_id.clone(),
+            });
+        }
+        instance.assignments.push(AccountAssignment {
+            account_id: account.into(),
+            permission_set_arn: arn,
+            principal_type,
+            principal_id,
+        });
+        self
+    }
+
     fn unmapped_sandbox(mut self) -> Org {
         self.config = CONFIG.to_owned();
         self
@@ -231,6 +302,7 @@ fn role_arn(account: &str, name: &str) -> String {
 
 mod coverage;
 mod guardrail;
+mod human;
 mod network;
 mod resource;
 mod trust;

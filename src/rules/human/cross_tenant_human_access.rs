@@ -60,7 +60,8 @@ impl CrossTenantHumanAccess {
                 spanning.push((id, zones.keys().cloned().collect()));
                 let name = instance.group(id).map_or(id, |g| g.display_name.as_str());
                 let members = instance.group(id).map_or(0, |g| g.members.len());
-                let who = format!("group `{name}` ({members} members)");
+                let plural = if members == 1 { "" } else { "s" };
+                let who = format!("group `{name}` ({members} member{plural})");
                 self.report(
                     cx,
                     instance,
