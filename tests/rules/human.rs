@@ -184,9 +184,9 @@ mod paths_from_people {
 
     #[test]
     fn a_user_allowed_by_its_group_completes_the_path() {
-        let org = with_user(org(), assume(&role_arn(ACME, "intake")));
+        let found = with_user(org(), assume(&role_arn(ACME, "intake")));
         assert_eq!(
-            org.findings("cross-tenant-path"),
+            found.findings("cross-tenant-path"),
             vec![(role_arn(ACME, "intake"), Some(BETA.into()))]
         );
         let own = with_user(org(), assume(&format!("arn:aws:iam::{BETA}:role/*")));
