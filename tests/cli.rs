@@ -174,7 +174,7 @@ fn wrong_format_version() {
         .arg(common::fixture("demo/tenantguard.toml"));
     assert_input_error(
         &mut cmd,
-        "has format_version 7, this build reads format_version 2 to 4",
+        "has format_version 7, this build reads format_version 2 to 5",
     );
     // A version 1 inventory never read transit gateways, shares, endpoint services or
     // security groups: it cannot prove them absent, so it is refused with the way out.
@@ -190,7 +190,7 @@ fn wrong_format_version() {
         .arg(common::fixture("demo/tenantguard.toml"));
     assert_input_error(
         &mut cmd,
-        "has format_version 1, this build reads format_version 2 to 4: collect it again",
+        "has format_version 1, this build reads format_version 2 to 5: collect it again",
     );
 }
 

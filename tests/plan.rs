@@ -837,3 +837,203 @@ fn a_public_bucket_acl_is_unverifiable_and_a_private_one_is_not() {
     );
     assert!(acl("private").is_empty());
 }
+
+const MANAGEMENT: &str = "100000000001";
+const INSTANCE: &str = "arn:aws:sso:::instance/ssoins-d3m0d3m0d3m0d3m0";
+const ADMIN_SET: &str = "arn:aws:sso:::permissionSet/ssoins-d3m0d3m0d3m0d3m0/ps-d3m0000000000001";
+
+fn assignment(group: &str, account: &str) -> Value {
+    json!({"instance_arn": INSTANCE, "permission_set_arn": ADMIN_SET, "principal_type": "GROUP",
+           "principal_id": group, "target_id": account, "target_type": "AWS_ACCOUNT"})
+}
+
+#[test]
+fn an_assignment_on_another_tenant_is_introduced_and_on_the_own_tenant_is_not() {
+    let assign = |account: &str| {
+        outcome(&[(
+            "aws_ssoadmin_account_assignment.a",
+            "aws_ssoadmin_account_assignment",
+            MANAGEMENT,
+            CREATE,
+            assignment("g-acme-admins", account),
+            json!({}),
+            json!({}),
+        )])
+    };
+    // acme-admins on wayne's account: the group spans two tenants; dana, in acme-admins and
+    // wayne-readers, is now explained by the group, so her own finding goes.
+    let (introduced, resolved) = assign("270000000001");
+    assert_eq!(
+        introduced,
+        set(&[(
+            "cross-tenant-human-access",
+            "aws_ssoadmin_account_assignment.a"
+        )])
+    );
+    assert!(
+        resolved.contains("cross-tenant-human-access"),
+        "{resolved:?}"
+    );
+    let (introduced, resolved) = assign(ACME2);
+    assert!(introduced.is_empty(), "{introduced:?}");
+    assert!(resolved.is_empty(), "{resolved:?}");
+}
+
+#[test]
+fn a_membership_that_makes_a_user_span_tenants_is_introduced() {
+    let got = introduced(&[(
+        "aws_identitystore_group_membership.m",
+        "aws_identitystore_group_membership",
+        MANAGEMENT,
+        CREATE,
+        json!({"identity_store_id": "d-d3m0d3m0d3", "group_id": "g-support-tier2", "member_id": "u-gita"}),
+        json!({}),
+        json!({}),
+    )]);
+    assert_eq!(
+        got,
+        set(&[(
+            "cross-tenant-human-access",
+            "aws_identitystore_group_membership.m"
+        )])
+    );
+}
+
+#[test]
+fn a_permission_sets_new_inline_policy_reaches_its_provisioned_roles() {
+    // TenantOperator is provisioned in globex. Letting it assume wayne's intake role (which
+    // trusts only umbrella's user) replaces its policy: the path into initech closes, and the
+    // provisioned role now names another tenant's role. Letting it assume any role keeps the
+    // path.
+    let policy = |resource: &str| {
+        json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resource}]}).to_string()
+    };
+    let change = |resource: &str| {
+        outcome(&[(
+            "aws_ssoadmin_permission_set_inline_policy.p",
+            "aws_ssoadmin_permission_set_inline_policy",
+            MANAGEMENT,
+            &["update"],
+            json!({"instance_arn": INSTANCE, "permission_set_arn": "arn:aws:sso:::permissionSet/ssoins-d3m0d3m0d3m0d3m0/ps-d3m0000000000003", "inline_policy": policy(resource)}),
+            json!({}),
+            json!({}),
+        )])
+    };
+    let (introduced, resolved) = change("arn:aws:iam::270000000001:role/wayne-etl-intake");
+    assert_eq!(
+        introduced,
+        set(&[(
+            "cross-tenant-assume-permission",
+            "aws_ssoadmin_permission_set_inline_policy.p"
+        )])
+    );
+    assert!(
+        resolved.contains("cross-tenant-path"),
+        "the path through the reserved role closes: {resolved:?}"
+    );
+    let (introduced, resolved) = change("arn:aws:iam::*:role/*");
+    assert!(introduced.is_empty(), "{introduced:?}");
+    assert!(!resolved.contains("cross-tenant-path"), "{resolved:?}");
+}
+
+#[test]
+fn iam_user_and_group_policies_and_memberships_are_overlaid() {
+    let intake =
+        json!({"name": "umbrella-intake", "path": "/", "assume_role_policy": trust(UMBRELLA)});
+    let role = (
+        "aws_iam_role.intake",
+        "aws_iam_role",
+        HOOLI,
+        CREATE,
+        intake,
+        json!({}),
+        json!({}),
+    );
+    let allow = json!({"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{HOOLI}:role/umbrella-intake")}]}).to_string();
+    // The role alone: a trust, no caller allowed yet.
+    assert_eq!(
+        introduced(std::slice::from_ref(&role)),
+        set(&[("cross-tenant-trust", "aws_iam_role.intake")])
+    );
+    // A user policy allowing it: a path.
+    let user_policy = (
+        "aws_iam_user_policy.p",
+        "aws_iam_user_policy",
+        UMBRELLA,
+        CREATE,
+        json!({"user": "umbrella-ops", "name": "p", "policy": allow}),
+        json!({}),
+        json!({}),
+    );
+    assert_eq!(
+        introduced(&[role.clone(), user_policy]),
+        set(&[
+            ("cross-tenant-trust", "aws_iam_role.intake"),
+            ("cross-tenant-path", "aws_iam_role.intake")
+        ])
+    );
+    // A group policy, reaching the user through a membership made in the same plan.
+    let group_policy = (
+        "aws_iam_group_policy.p",
+        "aws_iam_group_policy",
+        UMBRELLA,
+        CREATE,
+        json!({"group": "umbrella-operators", "name": "p", "policy": allow}),
+        json!({}),
+        json!({}),
+    );
+    assert!(
+        introduced(&[role.clone(), group_policy.clone()]).contains(&(
+            "cross-tenant-path".to_owned(),
+            "aws_iam_role.intake".to_owned()
+        ))
+    );
+    let membership = (
+        "aws_iam_user_group_membership.m",
+        "aws_iam_user_group_membership",
+        UMBRELLA,
+        CREATE,
+        json!({"user": "umbrella-etl", "groups": ["umbrella-data"]}),
+        json!({}),
+        json!({}),
+    );
+    assert_eq!(
+        introduced(&[role, membership]),
+        set(&[("cross-tenant-trust", "aws_iam_role.intake")]),
+        "umbrella-etl's groups do not allow the new role"
+    );
+}
+
+#[test]
+fn people_the_inventory_does_not_know_are_unverifiable() {
+    let got = introduced(&[
+        (
+            "aws_ssoadmin_account_assignment.new_group",
+            "aws_ssoadmin_account_assignment",
+            MANAGEMENT,
+            CREATE,
+            json!({"instance_arn": INSTANCE, "permission_set_arn": ADMIN_SET, "principal_type": "GROUP", "target_id": ACME, "target_type": "AWS_ACCOUNT"}),
+            json!({"principal_id": true}),
+            json!({"principal_id": {"references": ["aws_identitystore_group.new.group_id", "aws_identitystore_group.new"]}}),
+        ),
+        (
+            "aws_iam_user_policy.stranger",
+            "aws_iam_user_policy",
+            UMBRELLA,
+            CREATE,
+            json!({"user": "not-a-user", "name": "p", "policy": "{}"}),
+            json!({}),
+            json!({}),
+        ),
+    ]);
+    assert_eq!(
+        got,
+        set(&[
+            (
+                "unverifiable-change",
+                "aws_ssoadmin_account_assignment.new_group"
+            ),
+            ("unverifiable-change", "aws_iam_user_policy.stranger")
+        ])
+    );
+}

@@ -35,6 +35,13 @@ pub const UNDERSTOOD: &[&str] = &[
     "aws_secretsmanager_secret",
     "aws_s3_bucket_acl",
     "aws_security_group",
+    // The human path: Identity Center and IAM users.
+    "aws_ssoadmin_account_assignment",
+    "aws_ssoadmin_permission_set_inline_policy",
+    "aws_identitystore_group_membership",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_user_group_membership",
 ];
 
 /// Types that bear on isolation but the overlay does not model yet: a planned change of one is
@@ -43,8 +50,6 @@ pub const NOT_MODELLED: &[&str] = &[
     "aws_iam_policy_attachment",
     "aws_iam_role_policy_attachments_exclusive",
     "aws_iam_user",
-    "aws_iam_user_policy",
-    "aws_iam_group_policy",
     "aws_iam_openid_connect_provider",
     "aws_iam_saml_provider",
     "aws_vpc_endpoint_service",
@@ -68,7 +73,6 @@ pub const NOT_MODELLED: &[&str] = &[
     "aws_iam_user_policy_attachment",
     "aws_iam_group_policy_attachment",
     "aws_iam_group_membership",
-    "aws_iam_user_group_membership",
     "aws_cloudwatch_log_resource_policy",
     "aws_cloudwatch_log_destination_policy",
     "aws_dx_gateway_association",
@@ -96,6 +100,10 @@ pub const NOT_MODELLED: &[&str] = &[
     "aws_licensemanager_association",
     "aws_route53_vpc_association_authorization",
     "aws_route53_zone_association",
+    "aws_ssoadmin_managed_policy_attachment",
+    "aws_ssoadmin_customer_managed_policy_attachment",
+    "aws_ssoadmin_permissions_boundary_attachment",
+    "aws_iam_group_membership_exclusive",
 ];
 
 /// The types whose attributes the overlay derives for references (besides

@@ -6,6 +6,7 @@
 mod iam;
 mod network;
 mod organizations;
+mod people;
 mod reference;
 
 pub use super::types::{NOT_MODELLED, UNDERSTOOD};
@@ -300,6 +301,12 @@ impl Overlay<'_> {
             }
             "aws_s3_bucket_acl" => self.bucket_acl(c),
             "aws_security_group" => self.security_group(c),
+            "aws_ssoadmin_account_assignment" => self.account_assignment(c),
+            "aws_ssoadmin_permission_set_inline_policy" => self.permission_set_inline_policy(c),
+            "aws_identitystore_group_membership" => self.group_membership(c),
+            "aws_iam_user_policy" => self.principal_policy(c, "user"),
+            "aws_iam_group_policy" => self.principal_policy(c, "group"),
+            "aws_iam_user_group_membership" => self.user_group_membership(c),
             _ => self.resource_policy(c),
         }
     }
