@@ -80,6 +80,55 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "210000000001",
             false,
         ),
+        // Through globex's Identity Center role of permission set TenantOperator.
+        (
+            "cross-tenant-path",
+            role("230000000001", "initech-enterprise-path"),
+            "220000000001",
+            false,
+        ),
+        // umbrella's IAM user, allowed by its group; hooli's user has the permission but no
+        // trust, umbrella-ops' group stays in umbrella.
+        (
+            "cross-tenant-path",
+            role("270000000001", "wayne-etl-intake"),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-trust",
+            role("270000000001", "wayne-etl-intake"),
+            "240000000001",
+            false,
+        ),
+        // Identity Center: support-tier2 on initech and umbrella; dana through acme-admins and
+        // wayne-readers. acme-admins (acme only), globex-operators, hooli-auditors (the
+        // ReadOnly set in another tenant), the declared platform-oncall, erin (acme-admins and
+        // platform-oncall) and frank (explained by his group) are look-alikes.
+        (
+            "cross-tenant-human-access",
+            "arn:aws:identitystore:::group/g-support-tier2".to_owned(),
+            "230000000001",
+            false,
+        ),
+        (
+            "cross-tenant-human-access",
+            "arn:aws:identitystore:::group/g-support-tier2".to_owned(),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-human-access",
+            "arn:aws:identitystore:::user/u-dana".to_owned(),
+            "210000000001",
+            false,
+        ),
+        (
+            "cross-tenant-human-access",
+            "arn:aws:identitystore:::user/u-dana".to_owned(),
+            "270000000001",
+            false,
+        ),
         (
             "wildcard-trust",
             role("270000000001", "wayne-tag-match"),
