@@ -227,6 +227,29 @@ def create_account_assignment(self, instance_arn, target_id, target_type, permis
     return summary
 
 
+_permission_set_to_json = None
+
+
+def _iso_duration(value):
+    """ISO-8601 duration of a number of seconds (`PT1H`, `PT90M`, `PT45S`)."""
+    seconds = int(value)
+    if seconds % 3600 == 0:
+        return f"PT{seconds // 3600}H"
+    if seconds % 60 == 0:
+        return f"PT{seconds // 60}M"
+    return f"PT{seconds}S"
+
+
+def permission_set_to_json(self, *args, **kwargs):
+    """AWS returns SessionDuration as an ISO-8601 string (default `PT1H`); moto 5.2.5 returns
+    the integer 3600, which the AWS SDKs refuse to deserialize."""
+    body = _permission_set_to_json(self, *args, **kwargs)
+    duration = body.get("SessionDuration")
+    if duration is None or isinstance(duration, (int, float)) or str(duration).isdigit():
+        body["SessionDuration"] = _iso_duration(duration or 3600)
+    return body
+
+
 def put_permissions_boundary_to_permission_set(self):
     """AWS has Put/Get/DeletePermissionsBoundary(To|For|From)PermissionSet; moto 5.2.5 has
     none of them. Get answers ResourceNotFoundException for a set without a boundary."""
@@ -258,12 +281,15 @@ def patch():
     TransitGatewayAttachment.transit_gateway_owner_id = property(transit_gateway_owner_id)
     TransitGatewayRouteTableBackend.create_transit_gateway_route = create_transit_gateway_route
 
-    global _create_account_assignment
+    global _create_account_assignment, _permission_set_to_json
     from moto.identitystore.models import IdentityStoreBackend
-    from moto.ssoadmin.models import SSOAdminBackend
+    from moto.ssoadmin.models import PermissionSet, SSOAdminBackend
     from moto.ssoadmin.responses import SSOAdminResponse
 
     SSOAdminBackend.list_instances = list_instances
+    if _permission_set_to_json is None:
+        _permission_set_to_json = PermissionSet.to_json
+    PermissionSet.to_json = permission_set_to_json
     if _create_account_assignment is None:
         _create_account_assignment = SSOAdminBackend.create_account_assignment
     SSOAdminBackend.create_account_assignment = create_account_assignment

@@ -240,3 +240,13 @@ class IdentityCenter(unittest.TestCase):
             )["PermissionsBoundary"],
             boundary,
         )
+
+    def test_a_session_duration_is_an_iso_8601_string(self):
+        admin = self.admin()
+        instance = admin.list_instances()["Instances"][0]["InstanceArn"]
+        made = admin.create_permission_set(Name="Short", InstanceArn=instance)["PermissionSet"]
+        self.assertEqual(made["SessionDuration"], "PT1H")
+        described = admin.describe_permission_set(
+            InstanceArn=instance, PermissionSetArn=made["PermissionSetArn"]
+        )["PermissionSet"]
+        self.assertEqual(described["SessionDuration"], "PT1H")

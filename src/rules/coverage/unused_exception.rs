@@ -38,7 +38,7 @@ impl Rule for UnusedException {
             let why = match found {
                 None => "no such group in IAM Identity Center".to_owned(),
                 Some((instance, group)) => {
-                    let zones = human::group_zones(cx, instance, &group.id);
+                    let zones = human::People::new(instance).group_zones(cx, &group.id);
                     if zones.len() >= 2 {
                         continue;
                     }

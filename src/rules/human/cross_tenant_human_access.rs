@@ -8,13 +8,13 @@
 //! operator groups the configuration declares are the platform's: their assignments count
 //! for nobody.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
 
 use crate::finding::{Counterpart, Finding, Subject};
 use crate::inventory::{AssignedPrincipal, IdentityCenterInstance};
-use crate::rules::human::{self, Zones};
+use crate::rules::human::{self, People, Zones};
 use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 
 pub struct CrossTenantHumanAccess;
@@ -41,36 +41,26 @@ impl CrossTenantHumanAccess {
         instance: &IdentityCenterInstance,
         out: &mut Vec<Finding>,
     ) {
-        let principals: BTreeSet<(AssignedPrincipal, &str)> = instance
-            .assignments
-            .iter()
-            .map(|a| (a.principal_type, a.principal_id.as_str()))
-            .collect();
+        let people = People::new(instance);
+        let principals = people.principals();
         // Groups first: the zones each spanning group covers, to tell which users it explains.
-        let mut spanning: Vec<(&str, BTreeSet<String>)> = Vec::new();
+        let mut spanning: HashMap<&str, BTreeSet<String>> = HashMap::new();
         for &(_, id) in principals
             .iter()
             .filter(|(kind, _)| *kind == AssignedPrincipal::Group)
         {
-            if human::is_operator_group(cx, instance, id) {
+            if people.is_operator_group(cx, id) {
                 continue;
             }
-            let zones = human::group_zones(cx, instance, id);
+            let zones = people.group_zones(cx, id);
             if zones.len() >= 2 {
-                spanning.push((id, zones.keys().cloned().collect()));
-                let name = instance.group(id).map_or(id, |g| g.display_name.as_str());
-                let members = instance.group(id).map_or(0, |g| g.members.len());
+                spanning.insert(id, zones.keys().cloned().collect());
+                let (name, members) = people
+                    .group(id)
+                    .map_or((id, 0), |g| (g.display_name.as_str(), g.members.len()));
                 let plural = if members == 1 { "" } else { "s" };
                 let who = format!("group `{name}` ({members} member{plural})");
-                self.report(
-                    cx,
-                    instance,
-                    AssignedPrincipal::Group,
-                    id,
-                    &who,
-                    &zones,
-                    out,
-                );
+                self.report(cx, &people, AssignedPrincipal::Group, id, &who, &zones, out);
             }
         }
         let users: BTreeSet<&str> = instance
@@ -86,43 +76,29 @@ impl CrossTenantHumanAccess {
             .collect();
         for id in users {
             let mut zones = Zones::new();
-            human::land(
-                cx,
-                instance,
-                human::assigned(instance, AssignedPrincipal::User, id),
-                None,
-                &mut zones,
-            );
+            people.land(cx, AssignedPrincipal::User, id, None, &mut zones);
             let mut groups = Vec::new();
-            for group in instance
-                .groups
-                .iter()
-                .filter(|g| g.members.iter().any(|m| m == id))
-            {
-                if human::is_operator_group(cx, instance, &group.id) {
+            for group in people.groups_of(id) {
+                if people.is_operator_group(cx, &group.id) {
                     continue;
                 }
                 groups.push(group.id.as_str());
-                human::land(
-                    cx,
-                    instance,
-                    human::assigned(instance, AssignedPrincipal::Group, &group.id),
-                    Some(&group.display_name),
-                    &mut zones,
-                );
+                let via = Some(group.display_name.as_str());
+                people.land(cx, AssignedPrincipal::Group, &group.id, via, &mut zones);
             }
             if zones.len() < 2 {
                 continue;
             }
-            let explained = spanning.iter().any(|(g, covered)| {
-                groups.contains(g) && zones.keys().all(|z| covered.contains(z))
+            let explained = groups.iter().any(|g| {
+                spanning
+                    .get(g)
+                    .is_some_and(|covered| zones.keys().all(|z| covered.contains(z)))
             });
             if explained {
                 continue;
             }
-            let name = instance.user(id).map_or(id, |u| u.user_name.as_str());
-            let who = format!("user `{name}`");
-            self.report(cx, instance, AssignedPrincipal::User, id, &who, &zones, out);
+            let who = format!("user `{}`", people.user_name(id));
+            self.report(cx, &people, AssignedPrincipal::User, id, &who, &zones, out);
         }
     }
 
@@ -131,7 +107,7 @@ impl CrossTenantHumanAccess {
     fn report(
         &self,
         cx: &Context<'_>,
-        instance: &IdentityCenterInstance,
+        people: &People<'_>,
         kind: AssignedPrincipal,
         id: &str,
         who: &str,
@@ -142,6 +118,7 @@ impl CrossTenantHumanAccess {
             AssignedPrincipal::Group => ("group", "identitycenter/group"),
             AssignedPrincipal::User => ("user", "identitycenter/user"),
         };
+        let instance = people.instance;
         let partition = instance.arn.split(':').nth(1).unwrap_or("aws");
         let resource = format!("arn:{partition}:identitystore:::{noun}/{id}");
         let sets = |zone: &str| {

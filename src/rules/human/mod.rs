@@ -10,11 +10,14 @@
 
 pub mod cross_tenant_human_access;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
-use crate::inventory::{AccountAssignment, AssignedPrincipal, IdentityCenterInstance};
+use crate::inventory::{
+    AccountAssignment, AssignedPrincipal, IdentityCenterInstance, IdentityGroup, IdentityUser,
+    PermissionSet,
+};
 use crate::rules::Context;
 use crate::tenants::Owner;
 
@@ -48,62 +51,115 @@ pub fn zone_phrase(zone: &str) -> String {
     }
 }
 
-/// The assignments of one principal, landed in zones.
-pub fn land<'a>(
-    cx: &Context<'_>,
-    instance: &'a IdentityCenterInstance,
-    assignments: impl Iterator<Item = &'a AccountAssignment>,
-    via: Option<&'a str>,
-    zones: &mut Zones<'a>,
-) {
-    for a in assignments {
-        if let Some(z) = zone(cx, &a.account_id) {
-            let permission_set = instance
-                .permission_set(&a.permission_set_arn)
-                .map_or(a.permission_set_arn.as_str(), |p| p.name.as_str());
-            zones.entry(z).or_default().push(Landing {
-                account: &a.account_id,
-                permission_set,
-                via,
-            });
+/// One instance's assignments and memberships, indexed once: an organization of 10,000
+/// accounts has tens of thousands of assignments, and every principal's are looked up.
+pub struct People<'a> {
+    pub instance: &'a IdentityCenterInstance,
+    assignments: HashMap<(AssignedPrincipal, &'a str), Vec<&'a AccountAssignment>>,
+    groups: HashMap<&'a str, &'a IdentityGroup>,
+    users: HashMap<&'a str, &'a IdentityUser>,
+    sets: HashMap<&'a str, &'a PermissionSet>,
+    groups_of: HashMap<&'a str, Vec<&'a IdentityGroup>>,
+}
+
+impl<'a> People<'a> {
+    pub fn new(instance: &'a IdentityCenterInstance) -> People<'a> {
+        let mut assignments: HashMap<_, Vec<_>> = HashMap::new();
+        for a in &instance.assignments {
+            assignments
+                .entry((a.principal_type, a.principal_id.as_str()))
+                .or_default()
+                .push(a);
+        }
+        let mut groups_of: HashMap<&str, Vec<&IdentityGroup>> = HashMap::new();
+        for g in &instance.groups {
+            for m in &g.members {
+                groups_of.entry(m.as_str()).or_default().push(g);
+            }
+        }
+        People {
+            instance,
+            assignments,
+            groups: instance.groups.iter().map(|g| (g.id.as_str(), g)).collect(),
+            users: instance.users.iter().map(|u| (u.id.as_str(), u)).collect(),
+            sets: instance
+                .permission_sets
+                .iter()
+                .map(|p| (p.arn.as_str(), p))
+                .collect(),
+            groups_of,
         }
     }
-}
 
-/// The assignments made to one principal.
-pub fn assigned<'a>(
-    instance: &'a IdentityCenterInstance,
-    kind: AssignedPrincipal,
-    id: &'a str,
-) -> impl Iterator<Item = &'a AccountAssignment> {
-    instance
-        .assignments
-        .iter()
-        .filter(move |a| a.principal_type == kind && a.principal_id == id)
-}
+    /// The assignments made to one principal.
+    pub fn assigned(&self, kind: AssignedPrincipal, id: &'a str) -> &[&'a AccountAssignment] {
+        self.assignments.get(&(kind, id)).map_or(&[], Vec::as_slice)
+    }
 
-/// Where a group's own assignments land.
-pub fn group_zones<'a>(
-    cx: &Context<'_>,
-    instance: &'a IdentityCenterInstance,
-    group: &'a str,
-) -> Zones<'a> {
-    let mut zones = Zones::new();
-    land(
-        cx,
-        instance,
-        assigned(instance, AssignedPrincipal::Group, group),
-        None,
-        &mut zones,
-    );
-    zones
-}
+    /// The principals with assignments, in a stable order.
+    pub fn principals(&self) -> Vec<(AssignedPrincipal, &'a str)> {
+        let mut all: Vec<_> = self.assignments.keys().copied().collect();
+        all.sort();
+        all
+    }
 
-/// Whether the configuration declares the group with this id an operator group.
-pub fn is_operator_group(cx: &Context<'_>, instance: &IdentityCenterInstance, id: &str) -> bool {
-    instance
-        .group(id)
-        .is_some_and(|g| cx.config.operator_groups.iter().any(|o| o.names(g)))
+    pub fn group(&self, id: &str) -> Option<&'a IdentityGroup> {
+        self.groups.get(id).copied()
+    }
+
+    pub fn user(&self, id: &str) -> Option<&'a IdentityUser> {
+        self.users.get(id).copied()
+    }
+
+    /// The groups a user is a member of.
+    pub fn groups_of(&self, user: &str) -> &[&'a IdentityGroup] {
+        self.groups_of.get(user).map_or(&[], Vec::as_slice)
+    }
+
+    /// How a user id is named: its user name, else the id.
+    pub fn user_name<'s>(&self, id: &'s str) -> &'s str
+    where
+        'a: 's,
+    {
+        self.user(id).map_or(id, |u| u.user_name.as_str())
+    }
+
+    /// The assignments of one principal, landed in zones.
+    pub fn land(
+        &self,
+        cx: &Context<'_>,
+        kind: AssignedPrincipal,
+        id: &'a str,
+        via: Option<&'a str>,
+        zones: &mut Zones<'a>,
+    ) {
+        for a in self.assigned(kind, id) {
+            if let Some(z) = zone(cx, &a.account_id) {
+                let permission_set = self
+                    .sets
+                    .get(a.permission_set_arn.as_str())
+                    .map_or(a.permission_set_arn.as_str(), |p| p.name.as_str());
+                zones.entry(z).or_default().push(Landing {
+                    account: &a.account_id,
+                    permission_set,
+                    via,
+                });
+            }
+        }
+    }
+
+    /// Where a group's own assignments land.
+    pub fn group_zones(&self, cx: &Context<'_>, group: &'a str) -> Zones<'a> {
+        let mut zones = Zones::new();
+        self.land(cx, AssignedPrincipal::Group, group, None, &mut zones);
+        zones
+    }
+
+    /// Whether the configuration declares the group with this id an operator group.
+    pub fn is_operator_group(&self, cx: &Context<'_>, id: &str) -> bool {
+        self.group(id)
+            .is_some_and(|g| cx.config.operator_groups.iter().any(|o| o.names(g)))
+    }
 }
 
 /// The landings, as evidence.
