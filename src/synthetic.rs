@@ -177,18 +177,87 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
                     targets: vec!["ou-tenants".into()],
                 },
             ],
-            identity_center: Some(IdentityCenter {
-                region: Some("us-east-1".into()),
-                ..IdentityCenter::default()
-            }),
+            identity_center: Some(identity_center(accounts)),
         },
         accounts: inventories,
         unverifiable_changes: Vec::new(),
     };
     let config = format!(
-        "required_scps = [\"TenantGuardrails\"]\n\n[organization]\nid = \"o-synthetic1\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{SHARED}\" = \"shared-services\"\n\n[[third_parties]]\nname = \"vendor\"\naccounts = [\"{VENDOR}\"]\n"
+        "required_scps = [\"TenantGuardrails\"]\n\n[organization]\nid = \"o-synthetic1\"\n\n[tenants]\ntag_key = \"tenant\"\n\n[platform.accounts]\n\"{SHARED}\" = \"shared-services\"\n\n[[third_parties]]\nname = \"vendor\"\naccounts = [\"{VENDOR}\"]\n\n[[platform.groups]]\nname = \"oncall\"\nowner = \"sre@example.com\"\nreason = \"on-call for every tenant\"\n"
     );
     (inventory, config)
+}
+
+/// Identity Center as account-per-tenant businesses run it: per tenant an `admins` group
+/// (three people, `Admin` on both accounts) and a `readers` group (two people, `ReadOnly`);
+/// an `oncall` group on every account (declared a platform group); and one planted
+/// violation, a `support` group assigned on the first two tenants.
+fn identity_center(accounts: usize) -> IdentityCenter {
+    let instance = "arn:aws:sso:::instance/ssoins-5e7a000000000001";
+    let set = |name: &str| format!("arn:aws:sso:::permissionSet/ssoins-5e7a000000000001/ps-{name}");
+    let mut groups = Vec::new();
+    let mut users = Vec::new();
+    let mut assignments = Vec::new();
+    let assign = |group: &str, set: &str, account: String| AccountAssignment {
+        account_id: account,
+        permission_set_arn: set.to_owned(),
+        principal_type: AssignedPrincipal::Group,
+        principal_id: group.to_owned(),
+    };
+    for t in 0..accounts.div_ceil(2) {
+        for (duty, people, permission) in [("admins", 3, "admin"), ("readers", 2, "readonly")] {
+            let id = format!("g-t{t}-{duty}");
+            let members: Vec<String> = (0..people).map(|p| format!("u-t{t}-{duty}-{p}")).collect();
+            users.extend(members.iter().map(|m| IdentityUser {
+                id: m.clone(),
+                user_name: format!("{m}@example.com"),
+            }));
+            for i in [2 * t, 2 * t + 1].into_iter().filter(|i| *i < accounts) {
+                assignments.push(assign(&id, &set(permission), account_id(i)));
+            }
+            groups.push(IdentityGroup {
+                id,
+                display_name: format!("t{t}-{duty}"),
+                members,
+            });
+        }
+    }
+    for i in 0..accounts {
+        assignments.push(assign("g-oncall", &set("admin"), account_id(i)));
+    }
+    for i in [0, 2].into_iter().filter(|i| *i < accounts) {
+        assignments.push(assign("g-support", &set("readonly"), account_id(i)));
+    }
+    groups.push(IdentityGroup {
+        id: "g-oncall".into(),
+        display_name: "oncall".into(),
+        members: vec!["u-t0-admins-0".into()],
+    });
+    groups.push(IdentityGroup {
+        id: "g-support".into(),
+        display_name: "support".into(),
+        members: vec!["u-t1-readers-0".into()],
+    });
+    IdentityCenter {
+        region: Some("us-east-1".into()),
+        status: CollectionStatus::Collected,
+        instances: vec![IdentityCenterInstance {
+            arn: instance.into(),
+            identity_store_id: "d-5e7a000001".into(),
+            owner_account_id: Some(MANAGEMENT.into()),
+            permission_sets: ["admin", "readonly"]
+                .into_iter()
+                .map(|name| PermissionSet {
+                    arn: set(name),
+                    name: name.into(),
+                    ..PermissionSet::default()
+                })
+                .collect(),
+            groups,
+            users,
+            assignments,
+        }],
+    }
 }
 
 /// The shared-services account's transit gateway in the first region: every tenant account
