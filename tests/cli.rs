@@ -235,6 +235,72 @@ fn a_format_2_inventory_still_loads_without_rcps() {
     );
 }
 
+/// A format 4 inventory (before the human path) still loads, and says what it lacks: Identity
+/// Center once, and each read account's IAM users, as not scanned; no human finding is made
+/// up, and the scan is incomplete.
+#[test]
+fn a_format_4_inventory_reports_people_not_scanned() {
+    let dir = TempDir::new().unwrap();
+    let inv = file(
+        &dir,
+        "v4.json",
+        &demo_json(|v| {
+            v["format_version"] = 4.into();
+            v["organization"]
+                .as_object_mut()
+                .unwrap()
+                .remove("identity_center");
+            for a in v["accounts"].as_array_mut().unwrap() {
+                a.as_object_mut().unwrap().remove("users");
+            }
+        }),
+    );
+    let out = tenantguard()
+        .args(["scan", "--format", "json", "--inventory"])
+        .arg(&inv)
+        .arg("--config")
+        .arg(common::fixture("demo/tenantguard.toml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let gaps: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "not-scanned")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        gaps.iter()
+            .filter(|m| m.contains("IAM Identity Center was not scanned"))
+            .count(),
+        1,
+        "{gaps:#?}"
+    );
+    // Every account read (13 of the 14 active: one was denied) lacks its IAM users.
+    assert_eq!(
+        gaps.iter()
+            .filter(|m| m.contains("IAM users and groups were not read (inventory format 4"))
+            .count(),
+        13,
+        "{gaps:#?}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["rule"] == "cross-tenant-human-access")
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["rule"] == "unused-exception" && f["resource"] == "platform.groups[0]"),
+        "an unread Identity Center says nothing of the declared groups"
+    );
+    assert_eq!(report["complete"], false);
+}
+
 #[test]
 fn inventory_of_another_organization_is_refused() {
     let dir = TempDir::new().unwrap();
