@@ -3,6 +3,7 @@
 //! This module knows IAM and nothing of tenants: it turns a document into grants to
 //! [`Trustee`]s. Whether a trustee is another tenant is decided in `tenants` and the rules.
 
+pub mod aws_managed;
 pub mod condition;
 pub mod control;
 pub mod document;

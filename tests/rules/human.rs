@@ -229,4 +229,42 @@ mod paths_from_people {
             path.message
         );
     }
+
+    /// The commonest permission set, AWS-managed `AdministratorAccess`: its document is not in
+    /// the account's IAM answer, and is known from AWS's reference.
+    #[test]
+    fn an_aws_managed_administrator_policy_completes_the_path() {
+        let mut org = org().role(ACME, "intake", trust(json!({"AWS": BETA})));
+        let mut admin = Role {
+            name: "AWSReservedSSO_AdministratorAccess_0123456789abcdef".into(),
+            arn: format!(
+                "arn:aws:iam::{BETA}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef"
+            ),
+            path: "/aws-reserved/sso.amazonaws.com/".into(),
+            trust_policy: PolicyDocument::Json(json!({"Version": "2012-10-17", "Statement": []})),
+            attached_policies: vec![AttachedPolicy {
+                arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+                name: "ReadOnlyAccess".into(),
+                document: None,
+            }],
+            inline_policies: vec![],
+        };
+        org.account(BETA).roles.push(admin.clone());
+        assert_eq!(
+            org.findings("cross-tenant-path"),
+            vec![],
+            "ReadOnlyAccess assumes nothing"
+        );
+        admin.attached_policies[0] = AttachedPolicy {
+            arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+            name: "AdministratorAccess".into(),
+            document: None,
+        };
+        org.account(BETA).roles.pop();
+        org.account(BETA).roles.push(admin);
+        assert_eq!(
+            org.findings("cross-tenant-path"),
+            vec![(role_arn(ACME, "intake"), Some(BETA.into()))]
+        );
+    }
 }

@@ -14,7 +14,7 @@ pub mod wildcard_trust;
 use serde_json::{Value, json};
 
 use crate::finding::{Counterpart, Finding, Subject};
-use crate::inventory::{IamUsers, PolicyDocument, Role, User};
+use crate::inventory::{AttachedPolicy, IamUsers, PolicyDocument, Role, User};
 use crate::policy::{Grant, Scope, TrustAnalysis, Trustee, source};
 use crate::rules::{AccountView, Context, RuleDoc};
 use crate::tenants::{Owner, Reach};
@@ -174,7 +174,8 @@ pub fn assumed_by(cx: &Context<'_>, grant: &Grant, account: &str) -> String {
         _ => format!("can be assumed by {}", cx.tenants.describe(account)),
     }
 }
-/// A role's identity policies that were read: inline ones, and managed ones with a document.
+/// A role's identity policies that were read: inline ones, and managed ones with a document
+/// (the account's own, or an AWS-managed one tenantguard knows: [`attached_document`]).
 pub fn identity_policies(role: &Role) -> impl Iterator<Item = (&str, &PolicyDocument)> {
     let inline = role
         .inline_policies
@@ -183,8 +184,16 @@ pub fn identity_policies(role: &Role) -> impl Iterator<Item = (&str, &PolicyDocu
     let attached = role
         .attached_policies
         .iter()
-        .filter_map(|p| p.document.as_ref().map(|d| (p.arn.as_str(), d)));
+        .filter_map(|p| attached_document(p).map(|d| (p.arn.as_str(), d)));
     inline.chain(attached)
+}
+
+/// A managed policy's document: as read, or the transcribed AWS-managed one.
+pub fn attached_document(policy: &AttachedPolicy) -> Option<&PolicyDocument> {
+    policy
+        .document
+        .as_ref()
+        .or_else(|| crate::policy::aws_managed::document(&policy.arn))
 }
 
 /// A user's identity policies that were read: its own (inline, managed with a document) and
@@ -197,7 +206,7 @@ pub fn user_policies<'a>(all: &'a IamUsers, user: &'a User) -> Vec<(String, &'a 
         .chain(
             user.attached_policies
                 .iter()
-                .filter_map(|p| p.document.as_ref().map(|d| (p.arn.clone(), d))),
+                .filter_map(|p| attached_document(p).map(|d| (p.arn.clone(), d))),
         );
     let groups = all
         .groups
@@ -210,7 +219,7 @@ pub fn user_policies<'a>(all: &'a IamUsers, user: &'a User) -> Vec<(String, &'a 
                 .chain(
                     g.attached_policies
                         .iter()
-                        .filter_map(|p| p.document.as_ref().map(|d| (p.arn.clone(), d))),
+                        .filter_map(|p| attached_document(p).map(|d| (p.arn.clone(), d))),
                 )
         });
     own.chain(groups).collect()
