@@ -874,8 +874,17 @@ fn an_assignment_on_another_tenant_is_introduced_and_on_the_own_tenant_is_not() 
         resolved.contains("cross-tenant-human-access"),
         "{resolved:?}"
     );
+    // On acme's own second account no group crosses tenants; but the assignment provisions
+    // an AdministratorAccess role there, and initech's role trusting the whole enterprise OU
+    // (acme included) can now be assumed from it: a path the change opens.
     let (introduced, resolved) = assign(ACME2);
-    assert!(introduced.is_empty(), "{introduced:?}");
+    assert_eq!(
+        introduced,
+        set(&[(
+            "cross-tenant-path",
+            "aws/230000000001/global/iam/role/initech-enterprise-path"
+        )])
+    );
     assert!(resolved.is_empty(), "{resolved:?}");
 }
 
