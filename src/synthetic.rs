@@ -284,6 +284,7 @@ fn synthetic_resources(i: usize, id: &str, region: &str, accounts: usize) -> Vec
         status: CollectionStatus::Collected,
         grants: Vec::new(),
         public_access_block: None,
+        shares: Vec::new(),
     };
     let neighbour = account_id(i + 1);
     let bucket_principal = if i % 500 == 7 && accounts > i + 1 {

@@ -83,6 +83,13 @@ impl Kind {
             Kind::Resource(ResourceKind::EcrRepository) => {
                 format!("arn:aws:ecr:{region}:{account}:repository/my-repo")
             }
+            // Shared by attribute, never by a policy: no corpus case has one.
+            Kind::Resource(ResourceKind::EbsSnapshot) => {
+                format!("arn:aws:ec2:{region}::snapshot/snap-0123456789abcdef0")
+            }
+            Kind::Resource(ResourceKind::MachineImage) => {
+                format!("arn:aws:ec2:{region}::image/ami-0123456789abcdef0")
+            }
             Kind::Other(Attached::RoleTrust) => format!("arn:aws:iam::{account}:role/corpus-role"),
             Kind::Other(Attached::Scp | Attached::Rcp) => String::new(),
         }
@@ -182,6 +189,7 @@ fn place(inventory: &mut Inventory, case: &Case) {
                     policy: Some(document),
                     grants: vec![],
                     public_access_block: None,
+                    shares: Vec::new(),
                 });
         }
     }

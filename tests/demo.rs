@@ -101,6 +101,27 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "240000000001",
             false,
         ),
+        // Shared by attribute: acme's snapshot with globex (the one with acme-staging is a
+        // look-alike), umbrella's public snapshot, wonka's AMI shared with the organization
+        // (the one shared with the shared-services platform account is a look-alike).
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:ec2:eu-west-1::snapshot/snap-0d3e0acmedb000001".to_owned(),
+            "220000000001",
+            false,
+        ),
+        (
+            "public-resource-access",
+            "arn:aws:ec2:eu-west-1::snapshot/snap-0d3e0umbre000001".to_owned(),
+            "any AWS account",
+            false,
+        ),
+        (
+            "organization-wide-resource-access",
+            "arn:aws:ec2:eu-west-1::image/ami-0d3e0wonka0000001".to_owned(),
+            "every account of organization `o-d3m0tenants`, every tenant included",
+            false,
+        ),
         // Identity Center: support-tier2 on initech and umbrella; dana through acme-admins and
         // wayne-readers. acme-admins (acme only), globex-operators, hooli-auditors (the
         // ReadOnly set in another tenant), the declared platform-oncall, erin (acme-admins and

@@ -1046,3 +1046,51 @@ fn people_the_inventory_does_not_know_are_unverifiable() {
         ])
     );
 }
+
+#[test]
+fn sharing_a_snapshot_or_an_image_is_judged_before_it_happens() {
+    let snapshot = |to: &str| {
+        introduced(&[(
+            "aws_ebs_snapshot_create_volume_permission.p",
+            "aws_ebs_snapshot_create_volume_permission",
+            ACME,
+            CREATE,
+            json!({"snapshot_id": "snap-0123456789abcdef0", "account_id": to}),
+            json!({}),
+            json!({}),
+        )])
+    };
+    assert_eq!(
+        snapshot(HOOLI),
+        set(&[(
+            "cross-tenant-resource-access",
+            "aws_ebs_snapshot_create_volume_permission.p"
+        )])
+    );
+    assert!(snapshot(ACME2).is_empty());
+    let image = |after: Value| {
+        introduced(&[(
+            "aws_ami_launch_permission.p",
+            "aws_ami_launch_permission",
+            ACME,
+            CREATE,
+            after,
+            json!({}),
+            json!({}),
+        )])
+    };
+    assert_eq!(
+        image(json!({"image_id": "ami-0123456789abcdef0", "group": "all"})),
+        set(&[("public-resource-access", "aws_ami_launch_permission.p")])
+    );
+    assert_eq!(
+        image(
+            json!({"image_id": "ami-0123456789abcdef0", "organization_arn": "arn:aws:organizations::100000000001:organization/o-d3m0tenants"})
+        ),
+        set(&[(
+            "organization-wide-resource-access",
+            "aws_ami_launch_permission.p"
+        )])
+    );
+    assert!(image(json!({"image_id": "ami-0123456789abcdef0", "account_id": ACME2})).is_empty());
+}

@@ -285,6 +285,11 @@ impl Session {
         }
     }
 
+    /// The account this session acts in (a label for the organization phase's).
+    pub fn account(&self) -> &str {
+        &self.account
+    }
+
     pub fn region(&self) -> String {
         self.config
             .region()

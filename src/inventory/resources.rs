@@ -1,4 +1,5 @@
-//! Resources with a resource-based policy, per region, and which types could be read.
+//! Resources with a resource-based policy, or shared by an attribute (EBS snapshots, AMIs),
+//! per region, and which types could be read.
 
 use super::{CollectionStatus, PolicyDocument};
 use schemars::JsonSchema;
@@ -17,10 +18,14 @@ pub enum ResourceKind {
     Secret,
     LambdaFunction,
     EcrRepository,
+    /// Shared by its `createVolumePermission` attribute, not a policy.
+    EbsSnapshot,
+    /// Shared by its `launchPermission` attribute (accounts, the organization, OUs, everyone).
+    MachineImage,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 7] = [
+    pub const ALL: [ResourceKind; 9] = [
         ResourceKind::S3Bucket,
         ResourceKind::KmsKey,
         ResourceKind::SqsQueue,
@@ -28,6 +33,8 @@ impl ResourceKind {
         ResourceKind::Secret,
         ResourceKind::LambdaFunction,
         ResourceKind::EcrRepository,
+        ResourceKind::EbsSnapshot,
+        ResourceKind::MachineImage,
     ];
 
     /// How a reader names it: `S3 bucket`, `KMS key`, ...
@@ -40,6 +47,8 @@ impl ResourceKind {
             ResourceKind::Secret => "secret",
             ResourceKind::LambdaFunction => "Lambda function",
             ResourceKind::EcrRepository => "ECR repository",
+            ResourceKind::EbsSnapshot => "EBS snapshot",
+            ResourceKind::MachineImage => "AMI",
         }
     }
 
@@ -53,6 +62,19 @@ impl ResourceKind {
             ResourceKind::Secret => "secretsmanager/secret",
             ResourceKind::LambdaFunction => "lambda/function",
             ResourceKind::EcrRepository => "ecr/repository",
+            ResourceKind::EbsSnapshot => "ec2/snapshot",
+            ResourceKind::MachineImage => "ec2/image",
+        }
+    }
+
+    /// What a share of this kind lets its recipient do, as IAM names it (shares carry no
+    /// actions of their own): for a snapshot, make a volume of it or copy it; for an AMI,
+    /// launch or copy it. Either reads the whole disk.
+    pub fn shared_actions(self) -> &'static [&'static str] {
+        match self {
+            ResourceKind::EbsSnapshot => &["ec2:CreateVolume", "ec2:CopySnapshot"],
+            ResourceKind::MachineImage => &["ec2:RunInstances", "ec2:CopyImage"],
+            _ => &[],
         }
     }
 }
@@ -98,6 +120,23 @@ pub struct ResourcePolicy {
     /// S3 Block Public Access of the bucket, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_access_block: Option<PublicAccessBlock>,
+    /// Whom the resource is shared with by attribute (a snapshot's or an AMI's permissions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<SharedWith>,
+}
+
+/// One entry of a sharing attribute, as AWS lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "with", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SharedWith {
+    /// One AWS account (`UserId`).
+    Account { id: String },
+    /// The group `all`: every AWS account.
+    Everyone,
+    /// Every account of an organization (`OrganizationArn`).
+    Organization { arn: String },
+    /// Every account under an OU (`OrganizationalUnitArn`).
+    OrganizationalUnit { arn: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

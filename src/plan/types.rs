@@ -42,6 +42,9 @@ pub const UNDERSTOOD: &[&str] = &[
     "aws_iam_user_policy",
     "aws_iam_group_policy",
     "aws_iam_user_group_membership",
+    // Shared by attribute.
+    "aws_ebs_snapshot_create_volume_permission",
+    "aws_ami_launch_permission",
 ];
 
 /// Types that bear on isolation but the overlay does not model yet: a planned change of one is
@@ -80,8 +83,6 @@ pub const NOT_MODELLED: &[&str] = &[
     "aws_dx_hosted_private_virtual_interface",
     "aws_ec2_transit_gateway_peering_attachment_accepter",
     "aws_vpc_endpoint_connection_accepter",
-    "aws_ebs_snapshot_create_volume_permission",
-    "aws_ami_launch_permission",
     "aws_db_snapshot",
     "aws_db_cluster_snapshot",
     "aws_dynamodb_resource_policy",

@@ -108,6 +108,15 @@ const ACCESS: &[(Access, &[&str])] = &[
     ),
 ];
 
+/// What the recipient of a shared snapshot or AMI does with it: makes its own volume, copy or
+/// instance of the disk. Whatever the verb says, for the owner that is a read of all its data.
+const READ_BY_RECIPIENT: &[&str] = &[
+    "ec2:CreateVolume",
+    "ec2:CopySnapshot",
+    "ec2:RunInstances",
+    "ec2:CopyImage",
+];
+
 /// Actions that change who may reach the resource: whoever may call them may grant
 /// themselves (or anyone) everything else.
 const POLICY_MANAGEMENT: &[&str] = &[
@@ -247,6 +256,10 @@ fn kind_of(action: &str) -> Option<Access> {
 pub fn access(actions: &[String]) -> Vec<Access> {
     let mut out: Vec<Access> = Vec::new();
     for action in actions {
+        if READ_BY_RECIPIENT.contains(&action.as_str()) {
+            out.push(Access::Read);
+            continue;
+        }
         let mut kinds: Vec<Access> = ACCESS
             .iter()
             .filter(|(_, examples)| {

@@ -87,7 +87,7 @@ pub struct AccountView<'a> {
     pub resources: Vec<ResourceView<'a>>,
 }
 
-/// A resource and its policy's analysis (`None`: it has no policy, only grants).
+/// A resource and its policy's analysis (`None`: it has no policy, only grants or shares).
 pub struct ResourceView<'a> {
     pub region: &'a str,
     pub resource: &'a crate::inventory::ResourcePolicy,
@@ -226,7 +226,9 @@ impl<'a> AccountView<'a> {
             .filter(|r| r.status.failure().is_none())
             .flat_map(|r| r.resources.iter().map(move |res| (r.region.as_str(), res)))
             .filter(|(_, res)| res.status.failure().is_none())
-            .filter(|(_, res)| res.policy.is_some() || !res.grants.is_empty())
+            .filter(|(_, res)| {
+                res.policy.is_some() || !res.grants.is_empty() || !res.shares.is_empty()
+            })
             .map(|(region, resource)| {
                 let scope = Scope::of_arn(&resource.arn, id, &organization.id, org_path.as_deref())
                     .at(shared.collected_at)

@@ -1071,7 +1071,100 @@ pub async fn resource_policies(
             .unwrap();
     }
 
+    // EC2 sharing by attribute: a snapshot shared with beta (and one with the platform, a
+    // look-alike), an AMI public and one shared with the whole organization.
+    let ec2 = aws_sdk_ec2::Client::new(&cfg);
+    let mut snapshots = Vec::new();
+    for to in [s.beta, s.shared] {
+        let volume = ec2
+            .create_volume()
+            .availability_zone("eu-west-1a")
+            .size(1)
+            .send()
+            .await
+            .unwrap()
+            .volume_id()
+            .unwrap()
+            .to_owned();
+        let snapshot = ec2
+            .create_snapshot()
+            .volume_id(volume)
+            .send()
+            .await
+            .unwrap()
+            .snapshot_id()
+            .unwrap()
+            .to_owned();
+        ec2.modify_snapshot_attribute()
+            .snapshot_id(&snapshot)
+            .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+            .operation_type(aws_sdk_ec2::types::OperationType::Add)
+            .user_ids(to)
+            .send()
+            .await
+            .unwrap();
+        snapshots.push(snapshot);
+    }
+    let mut images = Vec::new();
+    for (name, permission) in [
+        (
+            "acme-public",
+            aws_sdk_ec2::types::LaunchPermission::builder()
+                .group(aws_sdk_ec2::types::PermissionGroup::All)
+                .build(),
+        ),
+        (
+            "acme-orgwide",
+            aws_sdk_ec2::types::LaunchPermission::builder()
+                .organization_arn(format!(
+                    "arn:aws:organizations::{MANAGEMENT}:organization/{}",
+                    s.org_id
+                ))
+                .build(),
+        ),
+    ] {
+        let image = ec2
+            .register_image()
+            .name(name)
+            .root_device_name("/dev/xvda")
+            .send()
+            .await
+            .unwrap()
+            .image_id()
+            .unwrap()
+            .to_owned();
+        ec2.modify_image_attribute()
+            .image_id(&image)
+            .launch_permission(
+                aws_sdk_ec2::types::LaunchPermissionModifications::builder()
+                    .add(permission)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        images.push(image);
+    }
+
     vec![
+        (
+            "cross-tenant-resource-access",
+            format!("arn:aws:ec2:{region}::snapshot/{}", snapshots[0]),
+            s.beta.to_owned(),
+        ),
+        (
+            "public-resource-access",
+            format!("arn:aws:ec2:{region}::image/{}", images[0]),
+            "any AWS account".to_owned(),
+        ),
+        (
+            "organization-wide-resource-access",
+            format!("arn:aws:ec2:{region}::image/{}", images[1]),
+            format!(
+                "every account of organization `{}`, every tenant included",
+                s.org_id
+            ),
+        ),
         (
             "cross-tenant-resource-access",
             format!("arn:aws:s3:::{leak}"),

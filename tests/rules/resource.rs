@@ -19,6 +19,7 @@ mod resource_rules {
             )),
             grants: vec![],
             public_access_block: None,
+            shares: Vec::new(),
         }
     }
 
@@ -207,6 +208,7 @@ mod resource_rules {
                 operations: vec!["Decrypt".into()],
             }],
             public_access_block: None,
+            shares: Vec::new(),
         };
         let org = with(vec![key]);
         assert_eq!(
@@ -266,5 +268,123 @@ mod resource_rules {
                 .iter()
                 .any(|m| m.contains(BETA) && m.contains("no collection record"))
         );
+    }
+}
+
+/// What a tenant shares by attribute: EBS snapshots (`createVolumePermission`) and AMIs
+/// (`launchPermission`), judged as grants to accounts, the organization, OUs or everyone.
+mod shares {
+    use super::*;
+
+    fn shared(kind: ResourceKind, id: &str, shares: Vec<SharedWith>) -> ResourcePolicy {
+        let noun = match kind {
+            ResourceKind::EbsSnapshot => "snapshot",
+            _ => "image",
+        };
+        ResourcePolicy {
+            kind,
+            arn: format!("arn:aws:ec2:eu-west-1::{noun}/{id}"),
+            status: CollectionStatus::Collected,
+            policy: None,
+            grants: vec![],
+            public_access_block: None,
+            shares,
+        }
+    }
+
+    fn account(id: &str) -> SharedWith {
+        SharedWith::Account { id: id.into() }
+    }
+
+    fn org_with(resources: Vec<ResourcePolicy>) -> Org {
+        let mut org = org();
+        org.account(ACME).regions[0].resources = resources;
+        org
+    }
+
+    fn names(org: &Org, rule: &str) -> Vec<String> {
+        let mut got: Vec<String> = org
+            .findings(rule)
+            .into_iter()
+            .map(|(r, _)| r.rsplit('/').next().unwrap().to_owned())
+            .collect();
+        got.sort();
+        got
+    }
+
+    #[test]
+    fn a_snapshot_or_image_shared_with_another_tenant_is_reported_and_with_its_own_is_not() {
+        let org = org_with(vec![
+            shared(ResourceKind::EbsSnapshot, "snap-beta", vec![account(BETA)]),
+            shared(ResourceKind::EbsSnapshot, "snap-own", vec![account(ACME2)]),
+            shared(
+                ResourceKind::EbsSnapshot,
+                "snap-platform",
+                vec![account(SHARED)],
+            ),
+            shared(ResourceKind::MachineImage, "ami-beta", vec![account(BETA)]),
+            // An OU ARN: every account below it; the tenants' OU holds every tenant, so it is
+            // as wide as the organization.
+            shared(
+                ResourceKind::MachineImage,
+                "ami-tenants-ou",
+                vec![SharedWith::OrganizationalUnit {
+                    arn: format!("arn:aws:organizations::{MGMT}:ou/o-test000001/ou-t1-tenants"),
+                }],
+            ),
+            // acme's own OU holds only acme's accounts.
+            shared(
+                ResourceKind::MachineImage,
+                "ami-acme-ou",
+                vec![SharedWith::OrganizationalUnit {
+                    arn: format!("arn:aws:organizations::{MGMT}:ou/o-test000001/ou-t1-acme"),
+                }],
+            ),
+        ]);
+        assert_eq!(
+            names(&org, "cross-tenant-resource-access"),
+            ["ami-beta", "snap-beta"]
+        );
+        assert_eq!(
+            names(&org, "organization-wide-resource-access"),
+            ["ami-tenants-ou"]
+        );
+    }
+
+    #[test]
+    fn everyone_the_organization_and_outsiders_fall_to_their_rules() {
+        let org = org_with(vec![
+            shared(
+                ResourceKind::EbsSnapshot,
+                "snap-public",
+                vec![SharedWith::Everyone],
+            ),
+            shared(
+                ResourceKind::MachineImage,
+                "ami-org",
+                vec![SharedWith::Organization {
+                    arn: format!("arn:aws:organizations::{MGMT}:organization/o-test000001"),
+                }],
+            ),
+            shared(
+                ResourceKind::EbsSnapshot,
+                "snap-stranger",
+                vec![account(STRANGER)],
+            ),
+            shared(
+                ResourceKind::MachineImage,
+                "ami-garbled",
+                vec![SharedWith::Organization {
+                    arn: "not-an-arn".into(),
+                }],
+            ),
+        ]);
+        assert_eq!(names(&org, "public-resource-access"), ["snap-public"]);
+        assert_eq!(
+            names(&org, "organization-wide-resource-access"),
+            ["ami-org"]
+        );
+        assert_eq!(names(&org, "external-resource-access"), ["snap-stranger"]);
+        assert_eq!(names(&org, "unresolved-resource-policy"), ["ami-garbled"]);
     }
 }

@@ -1,5 +1,7 @@
 //! Resource-based policies, per region: S3 buckets, KMS keys (policies and grants), SQS
-//! queues, SNS topics, Secrets Manager secrets, Lambda functions and ECR repositories.
+//! queues, SNS topics, Secrets Manager secrets, Lambda functions and ECR repositories; and
+//! what is shared by attribute: EBS snapshots and AMIs. One file per kind: a new shareable
+//! kind is one file here, one `ResourceKind`, and where its meaning differs, one rule.
 //!
 //! Collectors never judge: each resource is recorded with its policy as returned. A resource
 //! type whose listing fails is recorded failed for the region; a resource whose policy read
@@ -19,7 +21,9 @@ use crate::inventory::{
     ResourceTypeRead,
 };
 
+mod ebs_snapshots;
 mod ecr;
+mod images;
 mod kms;
 mod lambda;
 mod s3;
@@ -38,15 +42,17 @@ pub type TypeRead = (ResourceKind, Result<Vec<ResourcePolicy>, String>);
 /// Reads every regional resource type of `region` into `inventory`.
 pub async fn read_region(session: &Session, region: &str, inventory: &mut RegionInventory) {
     let limit = Arc::new(Semaphore::new(PER_REGION));
-    let (kms, sqs, sns, secrets, lambda, ecr) = tokio::join!(
+    let (kms, sqs, sns, secrets, lambda, ecr, snapshots, images) = tokio::join!(
         kms::kms_keys(session, region, &limit),
         sqs::sqs_queues(session, region, &limit),
         sns::sns_topics(session, region, &limit),
         secrets::secrets(session, region, &limit),
         lambda::lambda_functions(session, region, &limit),
         ecr::ecr_repositories(session, region, &limit),
+        ebs_snapshots::ebs_snapshots(session, region, &limit),
+        images::images(session, region, &limit),
     );
-    for read in [kms, sqs, sns, secrets, lambda, ecr] {
+    for read in [kms, sqs, sns, secrets, lambda, ecr, snapshots, images] {
         record(inventory, read);
     }
 }
@@ -91,5 +97,6 @@ fn resource(
         policy,
         grants: Vec::new(),
         public_access_block: None,
+        shares: Vec::new(),
     }
 }

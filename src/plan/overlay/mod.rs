@@ -11,6 +11,7 @@ mod reference;
 
 pub use super::types::{NOT_MODELLED, UNDERSTOOD};
 mod resources;
+mod sharing;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -307,6 +308,9 @@ impl Overlay<'_> {
             "aws_iam_user_policy" => self.principal_policy(c, "user"),
             "aws_iam_group_policy" => self.principal_policy(c, "group"),
             "aws_iam_user_group_membership" => self.user_group_membership(c),
+            "aws_ebs_snapshot_create_volume_permission" | "aws_ami_launch_permission" => {
+                self.share_permission(c)
+            }
             _ => self.resource_policy(c),
         }
     }

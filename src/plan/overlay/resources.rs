@@ -73,6 +73,7 @@ impl Overlay<'_> {
                 policy,
                 grants: Vec::new(),
                 public_access_block: None,
+                shares: Vec::new(),
             }),
         }
         self.addresses.insert(arn, c.address.clone());
@@ -146,6 +147,7 @@ impl Overlay<'_> {
                 policy: policy.map(PolicyDocument::Text),
                 grants: Vec::new(),
                 public_access_block: None,
+                shares: Vec::new(),
             });
         }
         self.made(c, arn);
@@ -205,6 +207,7 @@ impl Overlay<'_> {
                 policy: Some(PolicyDocument::Text(policy)),
                 grants: Vec::new(),
                 public_access_block: None,
+                shares: Vec::new(),
             });
         }
         self.made(c, arn);

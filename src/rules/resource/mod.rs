@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::finding::{Counterpart, Finding, Subject};
+use crate::inventory::SharedWith;
 use crate::policy::condition;
 use crate::policy::document::ConditionEntry;
 use crate::policy::resource::{self, Access};
@@ -147,6 +148,22 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
         }
         grants.push((trustee, way));
     }
+    for share in &rv.resource.shares {
+        let way = Way {
+            actions: rv
+                .resource
+                .kind
+                .shared_actions()
+                .iter()
+                .map(|a| (*a).to_owned())
+                .collect(),
+            evidence: json!({"shared_with": share}),
+            via: None,
+            missing: Vec::new(),
+            conditions: Vec::new(),
+        };
+        grants.push((share_trustee(share), way));
+    }
     let own = &view.owner;
     for (trustee, way) in grants {
         match cx.tenants.reach(&trustee) {
@@ -220,6 +237,39 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
         }
     }
     merged.into_values().collect()
+}
+
+/// Who a share reaches, as the policy engine names it: an account, every account, an
+/// organization, or the accounts under an OU (an OU ARN's organization and OU id make the
+/// `aws:PrincipalOrgPaths` pattern of every account below it).
+fn share_trustee(share: &SharedWith) -> Trustee {
+    match share {
+        SharedWith::Account { id } => Trustee::account(id, "root"),
+        SharedWith::Everyone => Trustee::AnyAccount,
+        SharedWith::Organization { arn } => match arn.rsplit('/').next() {
+            Some(id) if id.starts_with("o-") => Trustee::Organization { id: id.to_owned() },
+            _ => unresolved(arn),
+        },
+        SharedWith::OrganizationalUnit { arn } => {
+            let mut parts = arn.rsplit('/');
+            match (parts.next(), parts.next()) {
+                (Some(ou), Some(org)) if ou.starts_with("ou-") && org.starts_with("o-") => {
+                    Trustee::OrgPath {
+                        pattern: format!("{org}/*/{ou}/*"),
+                        wildcard: true,
+                    }
+                }
+                _ => unresolved(arn),
+            }
+        }
+    }
+}
+
+fn unresolved(value: &str) -> Trustee {
+    Trustee::Unresolved {
+        value: value.to_owned(),
+        reason: crate::policy::principal::Unresolved::UnknownForm,
+    }
 }
 
 fn trustee_text(t: &Trustee) -> String {

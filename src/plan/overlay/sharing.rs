@@ -1,0 +1,63 @@
+//! What a plan shares by attribute: `aws_ebs_snapshot_create_volume_permission` (a snapshot to
+//! an account) and `aws_ami_launch_permission` (an AMI to an account, everyone, the
+//! organization or an OU), written as the collector records shares.
+
+use super::*;
+use crate::inventory::SharedWith;
+
+impl Overlay<'_> {
+    pub(super) fn share_permission(&mut self, c: &Change) -> Result<(), String> {
+        let (account, region) = self.account(c)?;
+        let value = |name: &str| -> Result<Option<String>, String> {
+            let state = if c.deletes() { &c.before } else { &c.after };
+            match state.get(name).and_then(Value::as_str) {
+                Some(v) if !v.is_empty() => Ok(Some(v.to_owned())),
+                _ if !c.deletes() && c.unknown(name) => self.attr(c, name).map(Some),
+                _ => Ok(None),
+            }
+        };
+        let (kind, noun, id) = match c.kind.as_str() {
+            "aws_ebs_snapshot_create_volume_permission" => {
+                (ResourceKind::EbsSnapshot, "snapshot", value("snapshot_id")?)
+            }
+            _ => (ResourceKind::MachineImage, "image", value("image_id")?),
+        };
+        let id = id.ok_or("the snapshot or image id is not known")?;
+        let share = if let Some(a) = value("account_id")? {
+            SharedWith::Account { id: a }
+        } else if value("group")?.as_deref() == Some("all") {
+            SharedWith::Everyone
+        } else if let Some(arn) = value("organization_arn")? {
+            SharedWith::Organization { arn }
+        } else if let Some(arn) = value("organizational_unit_arn")? {
+            SharedWith::OrganizationalUnit { arn }
+        } else {
+            return Err("it names no account, group, organization or OU".to_owned());
+        };
+        let arn = format!("arn:aws:ec2:{region}::{noun}/{id}");
+        let deletes = c.deletes();
+        let r = self.region_mut(&account, &region);
+        let at = match r.resources.iter().position(|x| x.arn == arn) {
+            Some(i) => i,
+            None => {
+                r.resources.push(ResourcePolicy {
+                    kind,
+                    arn: arn.clone(),
+                    status: CollectionStatus::Collected,
+                    policy: None,
+                    grants: Vec::new(),
+                    public_access_block: None,
+                    shares: Vec::new(),
+                });
+                r.resources.len() - 1
+            }
+        };
+        let shares = &mut r.resources[at].shares;
+        shares.retain(|s| *s != share);
+        if !deletes {
+            shares.push(share);
+        }
+        self.addresses.insert(arn, c.address.clone());
+        Ok(())
+    }
+}
