@@ -90,6 +90,29 @@ impl Kind {
             Kind::Resource(ResourceKind::MachineImage) => {
                 format!("arn:aws:ec2:{region}::image/ami-0123456789abcdef0")
             }
+            Kind::Resource(ResourceKind::DbSnapshot) => {
+                format!("arn:aws:rds:{region}:{account}:snapshot:my-snapshot")
+            }
+            Kind::Resource(ResourceKind::DbClusterSnapshot) => {
+                format!("arn:aws:rds:{region}:{account}:cluster-snapshot:my-snapshot")
+            }
+            Kind::Resource(ResourceKind::EventBus) => {
+                format!("arn:aws:events:{region}:{account}:event-bus/default")
+            }
+            Kind::Resource(ResourceKind::RestApi) => {
+                format!("arn:aws:execute-api:{region}:{account}:a123456789")
+            }
+            Kind::Resource(ResourceKind::DynamodbTable) => {
+                format!("arn:aws:dynamodb:{region}:{account}:table/MyTable")
+            }
+            Kind::Resource(ResourceKind::EfsFileSystem) => {
+                format!(
+                    "arn:aws:elasticfilesystem:{region}:{account}:file-system/fs-0123456789abcdef0"
+                )
+            }
+            Kind::Resource(ResourceKind::LogsResourcePolicy) => {
+                format!("arn:aws:logs:{region}:{account}:resource-policy/MyPolicy")
+            }
             Kind::Other(Attached::RoleTrust) => format!("arn:aws:iam::{account}:role/corpus-role"),
             Kind::Other(Attached::Scp | Attached::Rcp) => String::new(),
         }

@@ -122,6 +122,47 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "every account of organization `o-d3m0tenants`, every tenant included",
             false,
         ),
+        // The rest of the data plane (each with a clean look-alike in the same account: a
+        // bus for the platform, an API and a table for the own account, an EFS policy pinned
+        // to the own account, a Logs policy whose service is pinned, acme's cluster snapshot
+        // shared with acme-staging).
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:events:eu-west-1:220000000001:event-bus/globex-orders".to_owned(),
+            "210000000001",
+            false,
+        ),
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:execute-api:eu-west-1:260000000001:0d3e0stark".to_owned(),
+            "250000000001",
+            false,
+        ),
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:dynamodb:eu-west-1:230000000001:table/initech-ledger".to_owned(),
+            "240000000001",
+            false,
+        ),
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:rds:eu-west-1:240000000001:snapshot:umbrella-billing-export".to_owned(),
+            "250000000001",
+            false,
+        ),
+        (
+            "organization-wide-resource-access",
+            "arn:aws:elasticfilesystem:eu-west-1:270000000001:file-system/fs-0d3e0wayne000001"
+                .to_owned(),
+            "every account of organization `o-d3m0tenants`, every tenant included",
+            false,
+        ),
+        (
+            "service-principal-without-source",
+            "arn:aws:logs:eu-west-1:210000000001:resource-policy/acme-opensearch-logs".to_owned(),
+            "any account's use of `es.amazonaws.com` (no source condition)",
+            false,
+        ),
         // Identity Center: support-tier2 on initech and umbrella; dana through acme-admins and
         // wayne-readers. acme-admins (acme only), globex-operators, hooli-auditors (the
         // ReadOnly set in another tenant), the declared platform-oncall, erin (acme-admins and

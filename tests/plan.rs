@@ -1094,3 +1094,59 @@ fn sharing_a_snapshot_or_an_image_is_judged_before_it_happens() {
     );
     assert!(image(json!({"image_id": "ami-0123456789abcdef0", "account_id": ACME2})).is_empty());
 }
+
+#[test]
+fn the_rest_of_the_data_plane_is_judged_before_it_exists() {
+    let to = |account: &str, action: &str| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": action, "Resource": "*"}]}).to_string()
+    };
+    let one = |kind: &str, after: Value| {
+        let address = format!("{kind}.p");
+        introduced(&[(&address, kind, INITECH, CREATE, after, json!({}), json!({}))])
+    };
+    let cases: Vec<(&str, Value, Value)> = vec![
+        (
+            "aws_dynamodb_resource_policy",
+            json!({"resource_arn": "arn:aws:dynamodb:eu-west-1:230000000001:table/t", "policy": to(HOOLI, "dynamodb:GetItem")}),
+            json!({"resource_arn": "arn:aws:dynamodb:eu-west-1:230000000001:table/t", "policy": to(INITECH, "dynamodb:GetItem")}),
+        ),
+        (
+            "aws_efs_file_system_policy",
+            json!({"file_system_id": "fs-1", "policy": to(HOOLI, "elasticfilesystem:ClientMount")}),
+            json!({"file_system_id": "fs-1", "policy": to(INITECH, "elasticfilesystem:ClientMount")}),
+        ),
+        (
+            "aws_api_gateway_rest_api_policy",
+            json!({"rest_api_id": "abc123", "policy": to(HOOLI, "execute-api:Invoke")}),
+            json!({"rest_api_id": "abc123", "policy": to(INITECH, "execute-api:Invoke")}),
+        ),
+        (
+            "aws_cloudwatch_log_resource_policy",
+            json!({"policy_name": "p", "policy_document": to(HOOLI, "logs:PutLogEvents")}),
+            json!({"policy_name": "p", "policy_document": to(INITECH, "logs:PutLogEvents")}),
+        ),
+        (
+            "aws_cloudwatch_event_bus_policy",
+            json!({"event_bus_name": "orders", "policy": to(HOOLI, "events:PutEvents")}),
+            json!({"event_bus_name": "orders", "policy": to(INITECH, "events:PutEvents")}),
+        ),
+        (
+            "aws_cloudwatch_event_permission",
+            json!({"principal": HOOLI, "statement_id": "hooli"}),
+            json!({"principal": "*", "statement_id": "own", "condition": [{"key": "aws:PrincipalAccount", "type": "StringEquals", "value": INITECH}]}),
+        ),
+        (
+            "aws_db_snapshot",
+            json!({"db_snapshot_identifier": "s", "shared_accounts": [HOOLI]}),
+            json!({"db_snapshot_identifier": "s", "shared_accounts": []}),
+        ),
+    ];
+    for (kind, open, closed) in cases {
+        assert_eq!(
+            one(kind, open),
+            set(&[("cross-tenant-resource-access", &format!("{kind}.p"))]),
+            "{kind}"
+        );
+        assert!(one(kind, closed).is_empty(), "{kind}");
+    }
+}

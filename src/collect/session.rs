@@ -363,6 +363,30 @@ impl Session {
         regional!(self, aws_sdk_ecr, "ecr", region)
     }
 
+    pub fn rds(&self, region: &str) -> aws_sdk_rds::Client {
+        regional!(self, aws_sdk_rds, "rds", region)
+    }
+
+    pub fn eventbridge(&self, region: &str) -> aws_sdk_eventbridge::Client {
+        regional!(self, aws_sdk_eventbridge, "events", region)
+    }
+
+    pub fn apigateway(&self, region: &str) -> aws_sdk_apigateway::Client {
+        regional!(self, aws_sdk_apigateway, "apigateway", region)
+    }
+
+    pub fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
+        regional!(self, aws_sdk_dynamodb, "dynamodb", region)
+    }
+
+    pub fn efs(&self, region: &str) -> aws_sdk_efs::Client {
+        regional!(self, aws_sdk_efs, "elasticfilesystem", region)
+    }
+
+    pub fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        regional!(self, aws_sdk_cloudwatchlogs, "logs", region)
+    }
+
     /// IAM Identity Center's administration API, in the instance's home Region.
     pub fn ssoadmin(&self, region: &str) -> aws_sdk_ssoadmin::Client {
         regional!(self, aws_sdk_ssoadmin, "sso", region)

@@ -22,10 +22,21 @@ pub enum ResourceKind {
     EbsSnapshot,
     /// Shared by its `launchPermission` attribute (accounts, the organization, OUs, everyone).
     MachineImage,
+    /// An RDS DB snapshot, shared by its `restore` attribute (accounts or `all`).
+    DbSnapshot,
+    /// An RDS (Aurora) cluster snapshot, shared by its `restore` attribute.
+    DbClusterSnapshot,
+    EventBus,
+    /// An API Gateway REST API's resource policy.
+    RestApi,
+    DynamodbTable,
+    EfsFileSystem,
+    /// A CloudWatch Logs resource policy (account-wide in its region).
+    LogsResourcePolicy,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 9] = [
+    pub const ALL: [ResourceKind; 16] = [
         ResourceKind::S3Bucket,
         ResourceKind::KmsKey,
         ResourceKind::SqsQueue,
@@ -35,6 +46,13 @@ impl ResourceKind {
         ResourceKind::EcrRepository,
         ResourceKind::EbsSnapshot,
         ResourceKind::MachineImage,
+        ResourceKind::DbSnapshot,
+        ResourceKind::DbClusterSnapshot,
+        ResourceKind::EventBus,
+        ResourceKind::RestApi,
+        ResourceKind::DynamodbTable,
+        ResourceKind::EfsFileSystem,
+        ResourceKind::LogsResourcePolicy,
     ];
 
     /// How a reader names it: `S3 bucket`, `KMS key`, ...
@@ -49,6 +67,13 @@ impl ResourceKind {
             ResourceKind::EcrRepository => "ECR repository",
             ResourceKind::EbsSnapshot => "EBS snapshot",
             ResourceKind::MachineImage => "AMI",
+            ResourceKind::DbSnapshot => "RDS snapshot",
+            ResourceKind::DbClusterSnapshot => "RDS cluster snapshot",
+            ResourceKind::EventBus => "EventBridge event bus",
+            ResourceKind::RestApi => "API Gateway REST API",
+            ResourceKind::DynamodbTable => "DynamoDB table",
+            ResourceKind::EfsFileSystem => "EFS file system",
+            ResourceKind::LogsResourcePolicy => "CloudWatch Logs resource policy",
         }
     }
 
@@ -64,6 +89,13 @@ impl ResourceKind {
             ResourceKind::EcrRepository => "ecr/repository",
             ResourceKind::EbsSnapshot => "ec2/snapshot",
             ResourceKind::MachineImage => "ec2/image",
+            ResourceKind::DbSnapshot => "rds/snapshot",
+            ResourceKind::DbClusterSnapshot => "rds/cluster-snapshot",
+            ResourceKind::EventBus => "events/event-bus",
+            ResourceKind::RestApi => "apigateway/restapi",
+            ResourceKind::DynamodbTable => "dynamodb/table",
+            ResourceKind::EfsFileSystem => "elasticfilesystem/file-system",
+            ResourceKind::LogsResourcePolicy => "logs/resource-policy",
         }
     }
 
@@ -74,6 +106,13 @@ impl ResourceKind {
         match self {
             ResourceKind::EbsSnapshot => &["ec2:CreateVolume", "ec2:CopySnapshot"],
             ResourceKind::MachineImage => &["ec2:RunInstances", "ec2:CopyImage"],
+            ResourceKind::DbSnapshot => {
+                &["rds:RestoreDBInstanceFromDBSnapshot", "rds:CopyDBSnapshot"]
+            }
+            ResourceKind::DbClusterSnapshot => &[
+                "rds:RestoreDBClusterFromSnapshot",
+                "rds:CopyDBClusterSnapshot",
+            ],
             _ => &[],
         }
     }

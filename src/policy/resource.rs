@@ -59,6 +59,10 @@ const ACCESS: &[(Access, &[&str])] = &[
             "ecr:GetDownloadUrlForLayer",
             "lambda:GetFunction",
             "kms:DescribeKey",
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+            "elasticfilesystem:ClientMount",
         ],
     ),
     (
@@ -73,6 +77,13 @@ const ACCESS: &[(Access, &[&str])] = &[
             "ecr:PutImage",
             "secretsmanager:PutSecretValue",
             "kms:Encrypt",
+            "events:PutEvents",
+            "execute-api:Invoke",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "elasticfilesystem:ClientWrite",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
         ],
     ),
     (
@@ -104,6 +115,11 @@ const ACCESS: &[(Access, &[&str])] = &[
             "lambda:UpdateFunctionCode",
             "ecr:SetRepositoryPolicy",
             "ecr:DeleteRepository",
+            "elasticfilesystem:ClientRootAccess",
+            "dynamodb:PutResourcePolicy",
+            "dynamodb:DeleteTable",
+            "events:PutPermission",
+            "logs:PutResourcePolicy",
         ],
     ),
 ];
@@ -115,6 +131,10 @@ const READ_BY_RECIPIENT: &[&str] = &[
     "ec2:CopySnapshot",
     "ec2:RunInstances",
     "ec2:CopyImage",
+    "rds:RestoreDBInstanceFromDBSnapshot",
+    "rds:CopyDBSnapshot",
+    "rds:RestoreDBClusterFromSnapshot",
+    "rds:CopyDBClusterSnapshot",
 ];
 
 /// Actions that change who may reach the resource: whoever may call them may grant

@@ -120,6 +120,24 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
                     format!("?{path}")
                 }
             }
+            // API Gateway's IAM actions are the HTTP methods: every read is `apigateway:GET`.
+            None if service == "apigateway" => v["method"].as_str().unwrap_or("?").to_owned(),
+            // EFS is REST-JSON: `GET /2015-02-01/file-systems` and `.../file-systems/{id}/policy`.
+            None if service == "elasticfilesystem" => {
+                let url = v["url"].as_str().unwrap_or_default();
+                let path = url
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches('/');
+                if path.ends_with("/policy") {
+                    "DescribeFileSystemPolicy".to_owned()
+                } else if path.ends_with("/file-systems") {
+                    "DescribeFileSystems".to_owned()
+                } else {
+                    format!("?{path}")
+                }
+            }
             None => {
                 let raw = v["body"].as_str().unwrap_or_default();
                 // The recorder stores bodies base64-encoded when `body_encoded` is set.

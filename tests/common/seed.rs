@@ -1146,7 +1146,174 @@ pub async fn resource_policies(
         images.push(image);
     }
 
+    // The rest of the data plane: an RDS snapshot shared with beta, a cluster snapshot kept
+    // to itself, an event bus and a REST API and a DynamoDB table beta may use, an EFS file
+    // system open to the organization, and a Logs policy for a service with no source.
+    let rds = aws_sdk_rds::Client::new(&cfg);
+    rds.create_db_instance()
+        .db_instance_identifier("acme-db")
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .allocated_storage(20)
+        .master_username("acme")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .unwrap();
+    let db_snapshot = rds
+        .create_db_snapshot()
+        .db_instance_identifier("acme-db")
+        .db_snapshot_identifier("acme-db-export")
+        .send()
+        .await
+        .unwrap()
+        .db_snapshot()
+        .unwrap()
+        .db_snapshot_arn()
+        .unwrap()
+        .to_owned();
+    rds.modify_db_snapshot_attribute()
+        .db_snapshot_identifier("acme-db-export")
+        .attribute_name("restore")
+        .values_to_add(s.beta)
+        .send()
+        .await
+        .unwrap();
+    rds.create_db_cluster()
+        .db_cluster_identifier("acme-aurora")
+        .engine("aurora-postgresql")
+        .master_username("acme")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .unwrap();
+    rds.create_db_cluster_snapshot()
+        .db_cluster_identifier("acme-aurora")
+        .db_cluster_snapshot_identifier("acme-aurora-private")
+        .send()
+        .await
+        .unwrap();
+    let events = aws_sdk_eventbridge::Client::new(&cfg);
+    let bus = events
+        .create_event_bus()
+        .name("acme-orders")
+        .send()
+        .await
+        .unwrap()
+        .event_bus_arn()
+        .unwrap()
+        .to_owned();
+    events
+        .put_permission()
+        .event_bus_name("acme-orders")
+        .action("events:PutEvents")
+        .principal(s.beta)
+        .statement_id("beta")
+        .send()
+        .await
+        .unwrap();
+    let api = aws_sdk_apigateway::Client::new(&cfg)
+        .create_rest_api()
+        .name("acme-api")
+        .policy(doc(json!([allow(
+            root(s.beta),
+            "execute-api:Invoke",
+            "execute-api:/*"
+        )])))
+        .send()
+        .await
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let ddb = aws_sdk_dynamodb::Client::new(&cfg);
+    let table = ddb
+        .create_table()
+        .table_name("acme-ledger")
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap()
+        .table_description()
+        .unwrap()
+        .table_arn()
+        .unwrap()
+        .to_owned();
+    ddb.put_resource_policy()
+        .resource_arn(&table)
+        .policy(doc(json!([allow(
+            root(s.beta),
+            "dynamodb:GetItem",
+            &table
+        )])))
+        .send()
+        .await
+        .unwrap();
+    let efs = aws_sdk_efs::Client::new(&cfg);
+    let fs = efs
+        .create_file_system()
+        .creation_token("acme-shared-fs")
+        .send()
+        .await
+        .unwrap();
+    let (fs_id, fs_arn) = (
+        fs.file_system_id().to_owned(),
+        fs.file_system_arn().unwrap().to_owned(),
+    );
+    efs.put_file_system_policy()
+        .file_system_id(&fs_id)
+        .policy(doc(json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "elasticfilesystem:ClientMount", "Resource": fs_arn, "Condition": {"StringEquals": {"aws:PrincipalOrgID": s.org_id}}}])))
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_cloudwatchlogs::Client::new(&cfg)
+        .put_resource_policy()
+        .policy_name("acme-opensearch")
+        .policy_document(doc(json!([{"Effect": "Allow", "Principal": {"Service": "es.amazonaws.com"}, "Action": "logs:PutLogEvents", "Resource": "*"}])))
+        .send()
+        .await
+        .unwrap();
+
     vec![
+        (
+            "cross-tenant-resource-access",
+            db_snapshot,
+            s.beta.to_owned(),
+        ),
+        ("cross-tenant-resource-access", bus, s.beta.to_owned()),
+        (
+            "cross-tenant-resource-access",
+            format!("arn:aws:execute-api:{region}:{owner}:{api}"),
+            s.beta.to_owned(),
+        ),
+        ("cross-tenant-resource-access", table, s.beta.to_owned()),
+        (
+            "organization-wide-resource-access",
+            fs_arn,
+            format!(
+                "every account of organization `{}`, every tenant included",
+                s.org_id
+            ),
+        ),
+        (
+            "service-principal-without-source",
+            format!("arn:aws:logs:{region}:{owner}:resource-policy/acme-opensearch"),
+            "any account's use of `es.amazonaws.com` (no source condition)".to_owned(),
+        ),
         (
             "cross-tenant-resource-access",
             format!("arn:aws:ec2:{region}::snapshot/{}", snapshots[0]),

@@ -1,6 +1,7 @@
 //! Resource-based policies, per region: S3 buckets, KMS keys (policies and grants), SQS
 //! queues, SNS topics, Secrets Manager secrets, Lambda functions and ECR repositories; and
-//! what is shared by attribute: EBS snapshots and AMIs. One file per kind: a new shareable
+//! EventBridge buses, API Gateway REST APIs, DynamoDB tables, EFS file systems and CloudWatch
+//! Logs; and what is shared by attribute: EBS snapshots, AMIs, RDS DB and cluster snapshots. One file per kind: a new shareable
 //! kind is one file here, one `ResourceKind`, and where its meaning differs, one rule.
 //!
 //! Collectors never judge: each resource is recorded with its policy as returned. A resource
@@ -21,11 +22,17 @@ use crate::inventory::{
     ResourceTypeRead,
 };
 
+mod dynamodb_tables;
 mod ebs_snapshots;
 mod ecr;
+mod efs_file_systems;
+mod event_buses;
 mod images;
 mod kms;
 mod lambda;
+mod logs_policies;
+mod rds_snapshots;
+mod rest_apis;
 mod s3;
 mod secrets;
 mod sns;
@@ -52,7 +59,32 @@ pub async fn read_region(session: &Session, region: &str, inventory: &mut Region
         ebs_snapshots::ebs_snapshots(session, region, &limit),
         images::images(session, region, &limit),
     );
-    for read in [kms, sqs, sns, secrets, lambda, ecr, snapshots, images] {
+    let (db, cluster, buses, apis, tables, file_systems, logs) = tokio::join!(
+        rds_snapshots::db_snapshots(session, region, &limit),
+        rds_snapshots::db_cluster_snapshots(session, region, &limit),
+        event_buses::event_buses(session, region),
+        rest_apis::rest_apis(session, region),
+        dynamodb_tables::dynamodb_tables(session, region, &limit),
+        efs_file_systems::efs_file_systems(session, region, &limit),
+        logs_policies::logs_policies(session, region),
+    );
+    for read in [
+        kms,
+        sqs,
+        sns,
+        secrets,
+        lambda,
+        ecr,
+        snapshots,
+        images,
+        db,
+        cluster,
+        buses,
+        apis,
+        tables,
+        file_systems,
+        logs,
+    ] {
         record(inventory, read);
     }
 }

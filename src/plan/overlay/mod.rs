@@ -311,6 +311,8 @@ impl Overlay<'_> {
             "aws_ebs_snapshot_create_volume_permission" | "aws_ami_launch_permission" => {
                 self.share_permission(c)
             }
+            "aws_db_snapshot" | "aws_db_cluster_snapshot" => self.db_snapshot(c),
+            "aws_cloudwatch_event_permission" => self.event_permission(c),
             _ => self.resource_policy(c),
         }
     }

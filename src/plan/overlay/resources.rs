@@ -3,7 +3,91 @@
 
 use super::*;
 
+/// An event bus's ARN (`default` is the account's default bus).
+fn event_bus_arn(region: &str, account: &str, name: &str) -> String {
+    if name.starts_with("arn:") {
+        name.to_owned()
+    } else {
+        format!("arn:aws:events:{region}:{account}:event-bus/{name}")
+    }
+}
+
 impl Overlay<'_> {
+    /// `aws_cloudwatch_event_permission`: one statement added to a bus's policy, keyed by its
+    /// `statement_id`. `principal` is an account id or `*` (then usually narrowed by a
+    /// `condition` on `aws:PrincipalOrgID`).
+    pub(super) fn event_permission(&mut self, c: &Change) -> Result<(), String> {
+        let (account, region) = self.account(c)?;
+        let state = if c.deletes() { &c.before } else { &c.after };
+        let text = |name: &str| state.get(name).and_then(Value::as_str).map(str::to_owned);
+        let arn = event_bus_arn(
+            &region,
+            &account,
+            &text("event_bus_name").unwrap_or_else(|| "default".to_owned()),
+        );
+        let sid = text("statement_id").unwrap_or_else(|| c.name.clone());
+        let principal = match text("principal") {
+            Some(p) if p == "*" => json!("*"),
+            Some(p) => json!({"AWS": format!("arn:aws:iam::{p}:root")}),
+            None if !c.deletes() && c.unknown("principal") => {
+                json!({"AWS": format!("arn:aws:iam::{}:root", self.attr(c, "principal")?)})
+            }
+            None => return Err("`principal` is not known".to_owned()),
+        };
+        let mut statement = json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": text("action").unwrap_or_else(|| "events:PutEvents".to_owned()),
+            "Resource": arn,
+        });
+        if let Some(condition) = state
+            .get("condition")
+            .and_then(Value::as_array)
+            .and_then(|c| c.first())
+        {
+            let field = |n: &str| condition.get(n).and_then(Value::as_str);
+            match (field("key"), field("type"), field("value")) {
+                (Some(key), Some(kind), Some(value)) => {
+                    statement["Condition"] = json!({kind: {key: value}});
+                }
+                _ => return Err("its `condition` is known only after apply".to_owned()),
+            }
+        }
+        let deletes = c.deletes();
+        let r = self.region_mut(&account, &region);
+        let existing = r.resources.iter_mut().find(|x| x.arn == arn);
+        let mut doc: Value = existing
+            .as_ref()
+            .and_then(|x| x.policy.as_ref())
+            .and_then(|p| match p {
+                PolicyDocument::Text(t) => serde_json::from_str(t).ok(),
+                PolicyDocument::Json(v) => Some(v.clone()),
+            })
+            .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
+        if let Some(list) = doc.get_mut("Statement").and_then(Value::as_array_mut) {
+            list.retain(|s| s.get("Sid") != Some(&statement["Sid"]));
+            if !deletes {
+                list.push(statement);
+            }
+        }
+        let policy = Some(PolicyDocument::Text(doc.to_string()));
+        match existing {
+            Some(x) => x.policy = policy,
+            None => r.resources.push(ResourcePolicy {
+                kind: ResourceKind::EventBus,
+                arn: arn.clone(),
+                status: CollectionStatus::Collected,
+                policy,
+                grants: Vec::new(),
+                public_access_block: None,
+                shares: Vec::new(),
+            }),
+        }
+        self.addresses.insert(arn, c.address.clone());
+        Ok(())
+    }
+
     pub(super) fn lambda_permission(&mut self, c: &Change) -> Result<(), String> {
         let (account, region) = self.account(c)?;
         let function = self.attr(c, "function_name")?;
@@ -124,7 +208,43 @@ impl Overlay<'_> {
                     self.attr(c, "repository")?
                 ),
             ),
+            "aws_dynamodb_resource_policy" => {
+                (ResourceKind::DynamodbTable, self.attr(c, "resource_arn")?)
+            }
+            "aws_efs_file_system_policy" => (
+                ResourceKind::EfsFileSystem,
+                format!(
+                    "arn:aws:elasticfilesystem:{region}:{account}:file-system/{}",
+                    self.attr(c, "file_system_id")?
+                ),
+            ),
+            "aws_api_gateway_rest_api_policy" => (
+                ResourceKind::RestApi,
+                format!(
+                    "arn:aws:execute-api:{region}:{account}:{}",
+                    self.attr(c, "rest_api_id")?
+                ),
+            ),
+            "aws_cloudwatch_log_resource_policy" => (
+                ResourceKind::LogsResourcePolicy,
+                format!(
+                    "arn:aws:logs:{region}:{account}:resource-policy/{}",
+                    self.attr(c, "policy_name")?
+                ),
+            ),
+            "aws_cloudwatch_event_bus_policy" => (
+                ResourceKind::EventBus,
+                event_bus_arn(
+                    &region,
+                    &account,
+                    c.text("event_bus_name").unwrap_or("default"),
+                ),
+            ),
             other => return Err(format!("`{other}` is not understood")),
+        };
+        let attribute = match c.kind.as_str() {
+            "aws_cloudwatch_log_resource_policy" => "policy_document",
+            _ => "policy",
         };
         let deletes = c.deletes();
         let policy = if deletes {
@@ -135,7 +255,7 @@ impl Overlay<'_> {
                 r#"{{"Version":"2012-10-17","Id":"key-default-1","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
             ))
         } else {
-            self.policy(c, "policy")?
+            self.policy(c, attribute)?
         };
         let r = self.region_mut(&account, &region);
         r.resources.retain(|x| x.arn != arn);

@@ -6,6 +6,65 @@ use super::*;
 use crate::inventory::SharedWith;
 
 impl Overlay<'_> {
+    /// `aws_db_snapshot` and `aws_db_cluster_snapshot`: their `shared_accounts` (account ids,
+    /// or `all`) are the snapshot's `restore` attribute.
+    pub(super) fn db_snapshot(&mut self, c: &Change) -> Result<(), String> {
+        let (account, region) = self.account(c)?;
+        let cluster = c.kind == "aws_db_cluster_snapshot";
+        let (kind, id_attr, noun) = if cluster {
+            (
+                ResourceKind::DbClusterSnapshot,
+                "db_cluster_snapshot_identifier",
+                "cluster-snapshot",
+            )
+        } else {
+            (
+                ResourceKind::DbSnapshot,
+                "db_snapshot_identifier",
+                "snapshot",
+            )
+        };
+        let state = if c.deletes() { &c.before } else { &c.after };
+        let id = state
+            .get(id_attr)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("`{id_attr}` is not known"))?;
+        if !c.deletes() && c.unknown("shared_accounts") {
+            return Err("`shared_accounts` is known only after apply".to_owned());
+        }
+        let shares: Vec<SharedWith> = if c.deletes() {
+            Vec::new()
+        } else {
+            state
+                .get("shared_accounts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|v| match v {
+                    "all" => SharedWith::Everyone,
+                    id => SharedWith::Account { id: id.to_owned() },
+                })
+                .collect()
+        };
+        let arn = format!("arn:aws:rds:{region}:{account}:{noun}:{id}");
+        let r = self.region_mut(&account, &region);
+        r.resources.retain(|x| x.arn != arn);
+        if !shares.is_empty() {
+            r.resources.push(ResourcePolicy {
+                kind,
+                arn: arn.clone(),
+                status: CollectionStatus::Collected,
+                policy: None,
+                grants: Vec::new(),
+                public_access_block: None,
+                shares,
+            });
+        }
+        self.addresses.insert(arn, c.address.clone());
+        Ok(())
+    }
+
     pub(super) fn share_permission(&mut self, c: &Change) -> Result<(), String> {
         let (account, region) = self.account(c)?;
         let value = |name: &str| -> Result<Option<String>, String> {
