@@ -117,6 +117,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             status: CollectionStatus::Collected,
             roles: role_list,
             users: Some(Default::default()),
+            canonical_user_id: None,
             regions: region_list,
         });
     }
@@ -126,6 +127,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             status: CollectionStatus::Collected,
             roles: Vec::new(),
             users: Some(Default::default()),
+            canonical_user_id: None,
             regions: regions
                 .iter()
                 .enumerate()
@@ -285,6 +287,7 @@ fn synthetic_resources(i: usize, id: &str, region: &str, accounts: usize) -> Vec
         grants: Vec::new(),
         public_access_block: None,
         shares: Vec::new(),
+        acl: Vec::new(),
     };
     let neighbour = account_id(i + 1);
     let bucket_principal = if i % 500 == 7 && accounts > i + 1 {

@@ -213,6 +213,7 @@ fn place(inventory: &mut Inventory, case: &Case) {
                     grants: vec![],
                     public_access_block: None,
                     shares: Vec::new(),
+                    acl: Vec::new(),
                 });
         }
     }

@@ -163,6 +163,21 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "any account's use of `es.amazonaws.com` (no source condition)",
             false,
         ),
+        // S3 ACLs: stark's exports bucket grants umbrella (by its canonical user id) read; its
+        // access-logs bucket grants S3 log delivery (not a finding); wonka's public ACL is
+        // closed by `IgnorePublicAcls` (reported, lowered).
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:s3:::stark-exports".to_owned(),
+            "240000000001",
+            false,
+        ),
+        (
+            "public-resource-access",
+            "arn:aws:s3:::wonka-public-assets".to_owned(),
+            "any AWS account",
+            false,
+        ),
         // Identity Center: support-tier2 on initech and umbrella; dana through acme-admins and
         // wayne-readers. acme-admins (acme only), globex-operators, hooli-auditors (the
         // ReadOnly set in another tenant), the declared platform-oncall, erin (acme-admins and

@@ -92,11 +92,12 @@ async fn read_account(
         }
     }
     read.sort_by(|a, b| a.region.cmp(&b.region));
-    read_buckets(&session, &mut read).await;
+    let canonical_user_id = read_buckets(&session, &mut read).await;
     AccountInventory {
         account_id: account.to_owned(),
         status: CollectionStatus::Collected,
         roles,
+        canonical_user_id,
         users,
         regions: read,
     }
@@ -104,13 +105,15 @@ async fn read_account(
 
 /// S3 lists buckets once per account: each bucket's policy is read in its own region and
 /// filed there, for the regions read (a failed region stays failed). A failed list makes S3
-/// unread in every region.
-async fn read_buckets(session: &Session, regions: &mut [RegionInventory]) {
+/// unread in every region. Returns the account's canonical user id, the owner `ListBuckets`
+/// names, by which ACL grants name the account.
+async fn read_buckets(session: &Session, regions: &mut [RegionInventory]) -> Option<String> {
     let listed = resources::s3_buckets(session).await;
     for region in regions.iter_mut().filter(|r| r.status.failure().is_none()) {
         let read = match &listed {
-            Ok(buckets) => {
-                let here: Vec<String> = buckets
+            Ok(listed) => {
+                let here: Vec<String> = listed
+                    .buckets
                     .iter()
                     .filter(|(_, r)| *r == region.region)
                     .map(|(name, _)| name.clone())
@@ -121,6 +124,7 @@ async fn read_buckets(session: &Session, regions: &mut [RegionInventory]) {
         };
         resources::record(region, read);
     }
+    listed.ok().and_then(|l| l.owner)
 }
 
 /// The regions the account has enabled. The filter is applied to the answer too: an emulator

@@ -296,6 +296,7 @@ impl AccountInventory {
             },
             roles: Vec::new(),
             users: None,
+            canonical_user_id: None,
             regions: Vec::new(),
         }
     }

@@ -191,6 +191,9 @@ pub struct AccountInventory {
     pub status: CollectionStatus,
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// The account's S3 canonical user id (`ListBuckets`' owner), which ACL grants name it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_user_id: Option<String>,
     /// IAM users and groups, read with the roles. `None`: not read (inventories before
     /// format 5), so the account's users are not scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -162,6 +162,28 @@ pub struct ResourcePolicy {
     /// Whom the resource is shared with by attribute (a snapshot's or an AMI's permissions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<SharedWith>,
+    /// An S3 bucket's ACL grants (`GetBucketAcl`), the owner's own included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acl: Vec<AclGrant>,
+}
+
+/// One grant of an S3 access control list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AclGrant {
+    pub grantee: AclGrantee,
+    /// `READ`, `WRITE`, `READ_ACP`, `WRITE_ACP` or `FULL_CONTROL`.
+    pub permission: String,
+}
+
+/// Whom an ACL grant names: an account by its canonical user id, a predefined group (all
+/// users, authenticated users, log delivery) by URI, or an account by e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AclGrantee {
+    CanonicalUser { id: String },
+    Group { uri: String },
+    Email { address: String },
 }
 
 /// One entry of a sharing attribute, as AWS lists it.
@@ -193,4 +215,8 @@ pub struct PublicAccessBlock {
     pub block_public_policy: bool,
     /// AWS ignores public grants for callers outside the account while this is on.
     pub restrict_public_buckets: bool,
+    /// AWS ignores public ACL grants (all users, authenticated users) while this is on.
+    /// Absent from inventories before format 5: taken as off.
+    #[serde(default)]
+    pub ignore_public_acls: bool,
 }

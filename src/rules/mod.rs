@@ -59,6 +59,9 @@ pub struct Context<'a> {
     pub accounts: HashMap<&'a str, &'a AccountInventory>,
     /// The organization's SCPs and RCPs, parsed once.
     pub controls: guardrail::Controls<'a>,
+    /// Canonical user id → account id, for the accounts whose id was read: S3 ACLs name
+    /// accounts this way.
+    pub canonical: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Context<'a> {
@@ -68,12 +71,18 @@ impl<'a> Context<'a> {
             .iter()
             .map(|a| (a.account_id.as_str(), a))
             .collect();
+        let canonical = inventory
+            .accounts
+            .iter()
+            .filter_map(|a| Some((a.canonical_user_id.as_deref()?, a.account_id.as_str())))
+            .collect();
         Context {
             inventory,
             tenants,
             config,
             accounts,
             controls: guardrail::Controls::new(&inventory.organization),
+            canonical,
         }
     }
 }
@@ -227,7 +236,10 @@ impl<'a> AccountView<'a> {
             .flat_map(|r| r.resources.iter().map(move |res| (r.region.as_str(), res)))
             .filter(|(_, res)| res.status.failure().is_none())
             .filter(|(_, res)| {
-                res.policy.is_some() || !res.grants.is_empty() || !res.shares.is_empty()
+                res.policy.is_some()
+                    || !res.grants.is_empty()
+                    || !res.shares.is_empty()
+                    || !res.acl.is_empty()
             })
             .map(|(region, resource)| {
                 let scope = Scope::of_arn(&resource.arn, id, &organization.id, org_path.as_deref())

@@ -100,6 +100,7 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
                     ("GET", "", _) => "ListAllMyBuckets".to_owned(),
                     ("GET", _, "location") => "GetBucketLocation".to_owned(),
                     ("GET", _, "policy") => "GetBucketPolicy".to_owned(),
+                    ("GET", _, "acl") => "GetBucketAcl".to_owned(),
                     ("GET", _, "publicAccessBlock") => "GetBucketPublicAccessBlock".to_owned(),
                     (method, path, sub) => format!("?{method} {path}?{sub}"),
                 }

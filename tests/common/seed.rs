@@ -1071,6 +1071,64 @@ pub async fn resource_policies(
             .unwrap();
     }
 
+    // S3 ACLs: one bucket granting beta read by beta's canonical user id (read as beta sees
+    // it, from its own ListBuckets), one granting S3 log delivery write (not a finding).
+    let beta_s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&moto::in_account(&mgmt, s.beta).await)
+            .region(Region::new("eu-west-1"))
+            .force_path_style(true)
+            .build(),
+    );
+    let beta_canonical = beta_s3
+        .list_buckets()
+        .send()
+        .await
+        .unwrap()
+        .owner()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let own_canonical = s3
+        .list_buckets()
+        .send()
+        .await
+        .unwrap()
+        .owner()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    let acl_bucket = format!("acme-acl-{suffix}");
+    for (name, grant) in [
+        (acl_bucket.clone(), format!("id={beta_canonical}")),
+        (
+            format!("acme-logs-{suffix}"),
+            "uri=http://acs.amazonaws.com/groups/s3/LogDelivery".to_owned(),
+        ),
+    ] {
+        s3.create_bucket()
+            .bucket(&name)
+            .create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let put = s3
+            .put_bucket_acl()
+            .bucket(&name)
+            .grant_full_control(format!("id={own_canonical}"));
+        let put = if grant.starts_with("uri=") {
+            put.grant_write(grant)
+        } else {
+            put.grant_read(grant)
+        };
+        put.send().await.unwrap();
+    }
+
     // EC2 sharing by attribute: a snapshot shared with beta (and one with the platform, a
     // look-alike), an AMI public and one shared with the whole organization.
     let ec2 = aws_sdk_ec2::Client::new(&cfg);
@@ -1289,6 +1347,11 @@ pub async fn resource_policies(
         .unwrap();
 
     vec![
+        (
+            "cross-tenant-resource-access",
+            format!("arn:aws:s3:::{acl_bucket}"),
+            s.beta.to_owned(),
+        ),
         (
             "cross-tenant-resource-access",
             db_snapshot,

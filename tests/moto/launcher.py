@@ -7,6 +7,7 @@ never bent to fit the emulator: where moto departs from AWS, moto is corrected h
 usage: python launcher.py [moto_server arguments...]
 """
 
+import hashlib
 import json
 import os
 import random
@@ -274,12 +275,59 @@ def get_permissions_boundary_for_permission_set(self):
     return json.dumps({"PermissionsBoundary": boundary})
 
 
+# S3 canonical user ids -------------------------------------------------------------------
+
+#: The constants stock moto names every account's S3 owner by.
+_LISTED_OWNER = "bcaf1ffd86f41161ca5fb16fd081034f"
+
+
+def canonical_id(account_id):
+    """A canonical user id of the account: 64 hex digits, one per account, as on AWS."""
+    return hashlib.sha256(f"canonical-user:{account_id}".encode()).hexdigest()
+
+
+def _own_canonical_id(method):
+    """AWS: each account has its own canonical user id, the same in ListBuckets' owner and in
+    its buckets' ACLs (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html).
+    moto 5.2.5 answers one constant in ListBuckets and another in every ACL, for every
+    account, so no ACL grant can be tied to an account and every grant looks like the
+    owner's. The caller's own id replaces both constants in these answers."""
+    from moto.s3.models import OWNER
+
+    def answer(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        own = canonical_id(self.current_account)
+
+        def fix(body):
+            if isinstance(body, bytes):
+                return body.replace(_LISTED_OWNER.encode(), own.encode()).replace(
+                    OWNER.encode(), own.encode()
+                )
+            if isinstance(body, str):
+                return body.replace(_LISTED_OWNER, own).replace(OWNER, own)
+            return body
+
+        if isinstance(result, tuple):
+            return result[:-1] + (fix(result[-1]),)
+        return fix(result)
+
+    answer._tenantguard = True
+    return answer
+
+
 def patch():
     TransitGatewayAttachmentBackend.create_transit_gateway_vpc_attachment = (
         create_transit_gateway_vpc_attachment
     )
     TransitGatewayAttachment.transit_gateway_owner_id = property(transit_gateway_owner_id)
     TransitGatewayRouteTableBackend.create_transit_gateway_route = create_transit_gateway_route
+
+    from moto.s3.responses import S3Response
+
+    for name in ("all_buckets", "get_bucket_acl"):
+        method = getattr(S3Response, name)
+        if not getattr(method, "_tenantguard", False):
+            setattr(S3Response, name, _own_canonical_id(method))
 
     global _create_account_assignment, _permission_set_to_json
     from moto.identitystore.models import IdentityStoreBackend

@@ -250,3 +250,34 @@ class IdentityCenter(unittest.TestCase):
             InstanceArn=instance, PermissionSetArn=made["PermissionSetArn"]
         )["PermissionSet"]
         self.assertEqual(described["SessionDuration"], "PT1H")
+
+
+class CanonicalUserIds(unittest.TestCase):
+    """Each account's own canonical user id, in ListBuckets and in ACLs."""
+
+    @mock_aws
+    def test_each_account_has_its_own_canonical_id_and_acls_use_it(self):
+        org = boto3.client("organizations", region_name="us-east-1")
+        org.create_organization(FeatureSet="ALL")
+        member = org.create_account(AccountName="b", Email="b@example.com")[
+            "CreateAccountStatus"
+        ]["AccountId"]
+        a, b = boto3.client("s3", region_name="us-east-1"), client_in(member, "s3")
+        a.create_bucket(Bucket="a-bucket")
+        b.create_bucket(
+            Bucket="b-bucket", CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        id_a = a.list_buckets()["Owner"]["ID"]
+        id_b = b.list_buckets()["Owner"]["ID"]
+        self.assertNotEqual(id_a, id_b)
+        self.assertEqual(len(id_a), 64)
+        self.assertEqual(a.get_bucket_acl(Bucket="a-bucket")["Owner"]["ID"], id_a)
+        a.put_bucket_acl(
+            Bucket="a-bucket",
+            GrantFullControl=f"id={id_a}",
+            GrantRead=f"id={id_b}",
+        )
+        grants = a.get_bucket_acl(Bucket="a-bucket")["Grants"]
+        ids = {g["Grantee"].get("ID"): g["Permission"] for g in grants}
+        self.assertEqual(ids[id_b], "READ")
+        self.assertEqual(ids[id_a], "FULL_CONTROL")

@@ -52,6 +52,7 @@ fn org() -> Org {
         status: CollectionStatus::Collected,
         roles: vec![],
         users: Some(IamUsers::default()),
+        canonical_user_id: None,
         regions: vec![RegionInventory {
             region: "eu-west-1".into(),
             status: CollectionStatus::Collected,

@@ -20,6 +20,7 @@ mod resource_rules {
             grants: vec![],
             public_access_block: None,
             shares: Vec::new(),
+            acl: Vec::new(),
         }
     }
 
@@ -209,6 +210,7 @@ mod resource_rules {
             }],
             public_access_block: None,
             shares: Vec::new(),
+            acl: Vec::new(),
         };
         let org = with(vec![key]);
         assert_eq!(
@@ -289,6 +291,7 @@ mod shares {
             grants: vec![],
             public_access_block: None,
             shares,
+            acl: vec![],
         }
     }
 
@@ -386,5 +389,132 @@ mod shares {
         );
         assert_eq!(names(&org, "external-resource-access"), ["snap-stranger"]);
         assert_eq!(names(&org, "unresolved-resource-policy"), ["ami-garbled"]);
+    }
+}
+
+/// S3 ACLs: grants to another account by its canonical user id, to everyone, to log
+/// delivery; `IgnorePublicAcls` closing the public ones.
+mod acls {
+    use super::*;
+
+    fn canonical(account: &str) -> String {
+        format!("{account}c0ffee")
+    }
+
+    fn bucket(
+        name: &str,
+        grants: Vec<(AclGrantee, &str)>,
+        ignore_public_acls: bool,
+    ) -> ResourcePolicy {
+        let mut acl = vec![AclGrant {
+            grantee: AclGrantee::CanonicalUser {
+                id: canonical(ACME),
+            },
+            permission: "FULL_CONTROL".into(),
+        }];
+        acl.extend(grants.into_iter().map(|(grantee, permission)| AclGrant {
+            grantee,
+            permission: permission.into(),
+        }));
+        ResourcePolicy {
+            kind: ResourceKind::S3Bucket,
+            arn: format!("arn:aws:s3:::{name}"),
+            status: CollectionStatus::Collected,
+            policy: None,
+            grants: vec![],
+            public_access_block: Some(PublicAccessBlock {
+                block_public_policy: false,
+                restrict_public_buckets: false,
+                ignore_public_acls,
+            }),
+            shares: vec![],
+            acl,
+        }
+    }
+
+    fn user(account: &str) -> AclGrantee {
+        AclGrantee::CanonicalUser {
+            id: canonical(account),
+        }
+    }
+
+    fn group(name: &str) -> AclGrantee {
+        AclGrantee::Group {
+            uri: format!("http://acs.amazonaws.com/groups/{name}"),
+        }
+    }
+
+    fn org_with(buckets: Vec<ResourcePolicy>) -> Org {
+        let mut org = org();
+        for account in [ACME, ACME2, BETA, SHARED] {
+            org.account(account).canonical_user_id = Some(canonical(account));
+        }
+        org.account(ACME).regions[0].resources = buckets;
+        org
+    }
+
+    #[test]
+    fn grants_are_tied_to_accounts_by_canonical_id_and_the_owner_and_log_delivery_are_not_findings()
+    {
+        let org = org_with(vec![
+            bucket("to-beta", vec![(user(BETA), "READ")], false),
+            bucket("to-own", vec![(user(ACME2), "WRITE")], false),
+            bucket("logs", vec![(group("s3/LogDelivery"), "WRITE")], false),
+            bucket("to-stranger", vec![(user(STRANGER), "READ")], false),
+        ]);
+        assert_eq!(
+            org.findings("cross-tenant-resource-access"),
+            vec![("arn:aws:s3:::to-beta".to_owned(), Some(BETA.into()))]
+        );
+        let unresolved: Vec<String> = org
+            .findings("unresolved-resource-policy")
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(
+            unresolved,
+            ["arn:aws:s3:::to-stranger"],
+            "a canonical id of no account read"
+        );
+    }
+
+    #[test]
+    fn a_public_acl_is_public_unless_ignore_public_acls_closes_it() {
+        let org = org_with(vec![
+            bucket("open", vec![(group("global/AllUsers"), "READ")], false),
+            bucket(
+                "closed",
+                vec![(group("global/AuthenticatedUsers"), "READ")],
+                true,
+            ),
+        ]);
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let evaluation = evaluate(&org.inventory, &config);
+        let public: Vec<(&str, String)> = evaluation
+            .findings
+            .iter()
+            .filter(|f| f.rule == "public-resource-access")
+            .map(|f| (f.resource.as_str(), f.severity.to_string()))
+            .collect();
+        assert_eq!(public.len(), 2, "{public:?}");
+        let closed = evaluation
+            .findings
+            .iter()
+            .find(|f| f.resource == "arn:aws:s3:::closed")
+            .unwrap();
+        assert!(
+            closed.message.contains("IgnorePublicAcls"),
+            "{}",
+            closed.message
+        );
+        assert_ne!(
+            closed.severity,
+            evaluation
+                .findings
+                .iter()
+                .find(|f| f.resource == "arn:aws:s3:::open")
+                .unwrap()
+                .severity
+        );
     }
 }

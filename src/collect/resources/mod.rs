@@ -130,5 +130,6 @@ fn resource(
         grants: Vec::new(),
         public_access_block: None,
         shares: Vec::new(),
+        acl: Vec::new(),
     }
 }

@@ -233,6 +233,7 @@ impl Overlay<'_> {
                     status: CollectionStatus::Collected,
                     roles: Vec::new(),
                     users: Some(Default::default()),
+                    canonical_user_id: None,
                     regions: Vec::new(),
                 });
                 accounts.len() - 1
@@ -262,6 +263,7 @@ impl Overlay<'_> {
                 status: CollectionStatus::Collected,
                 roles: Vec::new(),
                 users: Some(Default::default()),
+                canonical_user_id: None,
                 regions: Vec::new(),
             });
         }

@@ -82,6 +82,7 @@ impl Overlay<'_> {
                 grants: Vec::new(),
                 public_access_block: None,
                 shares: Vec::new(),
+                acl: Vec::new(),
             }),
         }
         self.addresses.insert(arn, c.address.clone());
@@ -158,6 +159,7 @@ impl Overlay<'_> {
                 grants: Vec::new(),
                 public_access_block: None,
                 shares: Vec::new(),
+                acl: Vec::new(),
             }),
         }
         self.addresses.insert(arn, c.address.clone());
@@ -268,6 +270,7 @@ impl Overlay<'_> {
                 grants: Vec::new(),
                 public_access_block: None,
                 shares: Vec::new(),
+                acl: Vec::new(),
             });
         }
         self.made(c, arn);
@@ -328,6 +331,7 @@ impl Overlay<'_> {
                 grants: Vec::new(),
                 public_access_block: None,
                 shares: Vec::new(),
+                acl: Vec::new(),
             });
         }
         self.made(c, arn);

@@ -59,6 +59,7 @@ impl Overlay<'_> {
                 grants: Vec::new(),
                 public_access_block: None,
                 shares,
+                acl: Vec::new(),
             });
         }
         self.addresses.insert(arn, c.address.clone());
@@ -107,6 +108,7 @@ impl Overlay<'_> {
                     grants: Vec::new(),
                     public_access_block: None,
                     shares: Vec::new(),
+                    acl: Vec::new(),
                 });
                 r.resources.len() - 1
             }

@@ -47,6 +47,8 @@ pub struct Way {
     pub missing: Vec<String>,
     /// The granting statement's conditions (none for a KMS grant).
     pub conditions: Vec<ConditionEntry>,
+    /// A grant of the bucket's ACL (Block Public Access treats those apart from policies).
+    pub acl: bool,
 }
 
 /// Everything one resource grants to one counterpart, under one rule.
@@ -99,6 +101,7 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
                 via: None,
                 missing: Vec::new(),
                 conditions: g.conditions().to_vec(),
+                acl: false,
             };
             if let Trustee::Service { name } = &g.trustee {
                 way.via = Some(name.clone());
@@ -142,6 +145,7 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
             via: None,
             missing: Vec::new(),
             conditions: Vec::new(),
+            acl: false,
         };
         if matches!(trustee, Trustee::Service { .. }) {
             continue; // A service's grant is made by the account's own use of that service.
@@ -161,8 +165,24 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
             via: None,
             missing: Vec::new(),
             conditions: Vec::new(),
+            acl: false,
         };
         grants.push((share_trustee(share), way));
+    }
+    let own_canonical = view.inventory.canonical_user_id.as_deref();
+    for grant in &rv.resource.acl {
+        let Some(trustee) = acl_trustee(cx, own_canonical, &grant.grantee) else {
+            continue;
+        };
+        let way = Way {
+            actions: acl_actions(&grant.permission),
+            evidence: json!({"acl_grant": grant}),
+            via: None,
+            missing: Vec::new(),
+            conditions: Vec::new(),
+            acl: true,
+        };
+        grants.push((trustee, way));
     }
     let own = &view.owner;
     for (trustee, way) in grants {
@@ -237,6 +257,55 @@ pub fn reached(cx: &Context<'_>, view: &AccountView<'_>, rv: &ResourceView<'_>) 
         }
     }
     merged.into_values().collect()
+}
+
+/// Who an ACL grant reaches. The owner's own grant and S3's log delivery group are no one
+/// else's (`None`); another account is tied to its id by its canonical user id, read from each
+/// account's `ListBuckets`; a canonical id of no account read, or an e-mail grantee, cannot be
+/// tied to an account and is unresolved, never passed.
+fn acl_trustee(
+    cx: &Context<'_>,
+    own: Option<&str>,
+    grantee: &crate::inventory::AclGrantee,
+) -> Option<Trustee> {
+    use crate::inventory::AclGrantee;
+    const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+    const AUTHENTICATED: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+    const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+    match grantee {
+        AclGrantee::CanonicalUser { id } if Some(id.as_str()) == own => None,
+        AclGrantee::CanonicalUser { id } => Some(match cx.canonical.get(id.as_str()) {
+            Some(account) => Trustee::account(account, "root"),
+            None => unresolved(&format!("canonical user {id} (no account read has it)")),
+        }),
+        AclGrantee::Group { uri } if uri == LOG_DELIVERY => None,
+        AclGrantee::Group { uri } if uri == ALL_USERS || uri == AUTHENTICATED => {
+            Some(Trustee::AnyAccount)
+        }
+        AclGrantee::Group { uri } => Some(unresolved(&format!("ACL group {uri}"))),
+        AclGrantee::Email { address } => Some(unresolved(&format!(
+            "ACL grantee by e-mail {address} (the account is not named)"
+        ))),
+    }
+}
+
+/// What an ACL permission lets the grantee do to the bucket, as IAM names it.
+fn acl_actions(permission: &str) -> Vec<String> {
+    let actions: &[&str] = match permission {
+        "READ" => &["s3:ListBucket"],
+        "WRITE" => &["s3:PutObject", "s3:DeleteObject"],
+        "READ_ACP" => &["s3:GetBucketAcl"],
+        "WRITE_ACP" => &["s3:PutBucketAcl"],
+        "FULL_CONTROL" => &[
+            "s3:ListBucket",
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:GetBucketAcl",
+            "s3:PutBucketAcl",
+        ],
+        other => return vec![format!("s3:acl:{other}")],
+    };
+    actions.iter().map(|a| (*a).to_owned()).collect()
 }
 
 /// Who a share reaches, as the policy engine names it: an account, every account, an
@@ -365,13 +434,25 @@ fn finding(
                 .join(", ")
         )
     };
-    let block = res
-        .public_access_block
-        .filter(|b| b.restrict_public_buckets && r.class == Class::Public);
-    let blocked = if block.is_some() {
-        " (the bucket's Block Public Access `RestrictPublicBuckets` makes AWS ignore it for callers outside the account while it stays on)"
-    } else {
+    // Block Public Access closes a public grant as S3 applies it: `RestrictPublicBuckets` the
+    // policy's, `IgnorePublicAcls` the ACL's. The finding stays, lowered, while every way in
+    // is closed.
+    let block = res.public_access_block.filter(|b| {
+        r.class == Class::Public
+            && r.ways.iter().all(|w| {
+                if w.acl {
+                    b.ignore_public_acls
+                } else {
+                    b.restrict_public_buckets
+                }
+            })
+    });
+    let blocked = if block.is_none() {
         ""
+    } else if r.ways.iter().all(|w| w.acl) {
+        " (the bucket's Block Public Access `IgnorePublicAcls` makes AWS ignore it while it stays on)"
+    } else {
+        " (the bucket's Block Public Access `RestrictPublicBuckets` makes AWS ignore it for callers outside the account while it stays on)"
     };
     let message = format!(
         "{} `{name}` of {} grants {} access ({}) to {}{via}{without}{blocked}",
