@@ -56,6 +56,7 @@ for n in "${sizes[@]}"; do
     set +e
     AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
     AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+    HTTP_PROXY="$endpoint" NO_PROXY=127.0.0.1,localhost \
         /usr/bin/time -f "%e %U %S %M" -o "$dir/time" \
         "$bin" -q scan --config "$dir/tenantguard.toml" --concurrency "$conc" \
         ${SHARD:+--shard "$SHARD"} --format json --output "$dir/report.json"

@@ -117,6 +117,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             status: CollectionStatus::Collected,
             roles: role_list,
             users: Some(Default::default()),
+            s3_account_block: None,
             canonical_user_id: None,
             regions: region_list,
         });
@@ -127,6 +128,7 @@ pub fn organization(accounts: usize, roles: usize, regions: usize) -> (Inventory
             status: CollectionStatus::Collected,
             roles: Vec::new(),
             users: Some(Default::default()),
+            s3_account_block: None,
             canonical_user_id: None,
             regions: regions
                 .iter()

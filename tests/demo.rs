@@ -178,6 +178,13 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "any AWS account",
             false,
         ),
+        // hooli's public press-kit bucket is closed by the account's Block Public Access.
+        (
+            "public-resource-access",
+            "arn:aws:s3:::hooli-press-kit".to_owned(),
+            "any AWS account",
+            false,
+        ),
         // Identity Center: support-tier2 on initech and umbrella; dana through acme-admins and
         // wayne-readers. acme-admins (acme only), globex-operators, hooli-auditors (the
         // ReadOnly set in another tenant), the declared platform-oncall, erin (acme-admins and

@@ -1150,3 +1150,40 @@ fn the_rest_of_the_data_plane_is_judged_before_it_exists() {
         assert!(one(kind, closed).is_empty(), "{kind}");
     }
 }
+
+#[test]
+fn turning_block_public_access_off_reopens_what_it_closed() {
+    // hooli's account block closes its public press-kit bucket: deleting it is introduced
+    // (the finding returns at its full severity); turning it on elsewhere introduces nothing.
+    let change = |actions: &'static [&'static str], after: Value| {
+        let address = "aws_s3_account_public_access_block.b";
+        let kind = "aws_s3_account_public_access_block";
+        let (inv, cfg) = demo();
+        let mut p = plan(&[(address, kind, HOOLI, actions, after, json!({}), json!({}))]);
+        if actions == ["delete"] {
+            p.changes[0].before = json!({"account_id": HOOLI, "block_public_policy": true, "restrict_public_buckets": true, "ignore_public_acls": true, "block_public_acls": true});
+        }
+        gate(&p, &inv, &cfg, &BTreeMap::new())
+            .evaluation
+            .findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.resource.clone(), f.severity.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let reopened = change(&["delete"], Value::Null);
+    assert_eq!(
+        reopened,
+        [(
+            "public-resource-access".to_owned(),
+            "arn:aws:s3:::hooli-press-kit".to_owned(),
+            "critical".to_owned()
+        )]
+    );
+    assert!(
+        change(
+            CREATE,
+            json!({"block_public_policy": true, "restrict_public_buckets": true, "ignore_public_acls": true, "block_public_acls": true})
+        )
+        .is_empty()
+    );
+}

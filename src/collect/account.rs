@@ -93,10 +93,12 @@ async fn read_account(
     }
     read.sort_by(|a, b| a.region.cmp(&b.region));
     let canonical_user_id = read_buckets(&session, &mut read).await;
+    let s3_account_block = Some(resources::account_block(&session).await);
     AccountInventory {
         account_id: account.to_owned(),
         status: CollectionStatus::Collected,
         roles,
+        s3_account_block,
         canonical_user_id,
         users,
         regions: read,

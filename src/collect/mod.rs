@@ -296,6 +296,7 @@ impl AccountInventory {
             },
             roles: Vec::new(),
             users: None,
+            s3_account_block: None,
             canonical_user_id: None,
             regions: Vec::new(),
         }

@@ -363,6 +363,12 @@ impl Session {
         regional!(self, aws_sdk_ecr, "ecr", region)
     }
 
+    /// S3 Control (account-level settings) in the configuration's own Region.
+    pub fn s3control(&self) -> aws_sdk_s3control::Client {
+        let region = self.region();
+        regional!(self, aws_sdk_s3control, "s3control", &region)
+    }
+
     pub fn rds(&self, region: &str) -> aws_sdk_rds::Client {
         regional!(self, aws_sdk_rds, "rds", region)
     }

@@ -191,6 +191,10 @@ pub struct AccountInventory {
     pub status: CollectionStatus,
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// The account-level S3 Block Public Access, which S3 applies to every bucket of the
+    /// account on top of the bucket's own. `None`: not read (inventories before format 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_account_block: Option<AccountBlockRead>,
     /// The account's S3 canonical user id (`ListBuckets`' owner), which ACL grants name it by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canonical_user_id: Option<String>,
@@ -200,6 +204,17 @@ pub struct AccountInventory {
     pub users: Option<IamUsers>,
     #[serde(default)]
     pub regions: Vec<RegionInventory>,
+}
+
+/// How reading the account's S3 Block Public Access went, and what it is (`None`: none set,
+/// every setting off).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountBlockRead {
+    #[serde(default)]
+    pub status: CollectionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<PublicAccessBlock>,
 }
 
 /// What was collected in one region of one account.

@@ -44,10 +44,12 @@ pub fn gate(
     let before = evaluate(inventory, config);
     let overlaid = overlay::apply(plan, inventory, provider_accounts);
     let after = evaluate(&overlaid.inventory, config);
-    let known: BTreeSet<&str> = before
+    // Known findings with the severity they had: one the change makes worse (a Block Public
+    // Access turned off, an RCP detached) is introduced again, at its new severity.
+    let known: BTreeMap<&str, crate::severity::Severity> = before
         .findings
         .iter()
-        .map(|f| f.fingerprint.as_str())
+        .map(|f| (f.fingerprint.as_str(), f.severity))
         .collect();
     let now: BTreeSet<&str> = after
         .findings
@@ -72,9 +74,11 @@ pub fn gate(
         .filter(|f| f.rule == crate::rules::NOT_SCANNED)
         .count();
     let mut evaluation = after;
-    evaluation
-        .findings
-        .retain(|f| !known.contains(f.fingerprint.as_str()));
+    evaluation.findings.retain(|f| {
+        known
+            .get(f.fingerprint.as_str())
+            .is_none_or(|was| f.severity > *was)
+    });
     for f in &mut evaluation.findings {
         f.baseline_state = Some(BaselineState::New);
         if let Some(address) = overlaid.addresses.get(&f.resource) {

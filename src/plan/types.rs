@@ -54,6 +54,8 @@ pub const UNDERSTOOD: &[&str] = &[
     "aws_cloudwatch_log_resource_policy",
     "aws_cloudwatch_event_bus_policy",
     "aws_cloudwatch_event_permission",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_account_public_access_block",
 ];
 
 /// Types that bear on isolation but the overlay does not model yet: a planned change of one is
@@ -71,8 +73,6 @@ pub const NOT_MODELLED: &[&str] = &[
     "aws_vpc_security_group_egress_rule",
     "aws_ec2_transit_gateway_peering_attachment",
     "aws_ram_sharing_with_organization",
-    "aws_s3_bucket_public_access_block",
-    "aws_s3_account_public_access_block",
     "aws_kms_grant",
     "aws_lambda_layer_version_permission",
     "aws_glue_resource_policy",

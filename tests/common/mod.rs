@@ -101,6 +101,10 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
                     ("GET", _, "location") => "GetBucketLocation".to_owned(),
                     ("GET", _, "policy") => "GetBucketPolicy".to_owned(),
                     ("GET", _, "acl") => "GetBucketAcl".to_owned(),
+                    // S3 Control signs as `s3`: the account's Block Public Access.
+                    ("GET", "v20180820/configuration/publicAccessBlock", _) => {
+                        "GetAccountPublicAccessBlock".to_owned()
+                    }
                     ("GET", _, "publicAccessBlock") => "GetBucketPublicAccessBlock".to_owned(),
                     (method, path, sub) => format!("?{method} {path}?{sub}"),
                 }

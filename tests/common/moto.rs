@@ -102,6 +102,13 @@ pub fn env(cmd: &mut assert_cmd::Command, endpoint: &str) {
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        // S3 Control sends every request to `{AccountId}.<endpoint host>` (the endpoint rules
+        // all AWS SDKs share), a name no resolver knows for a local emulator. With the
+        // emulator as HTTP proxy the request reaches it anyway (it routes `/v20180820/` to S3
+        // Control), as boto3 does with `proxies`; everything addressed to 127.0.0.1 goes
+        // there directly.
+        .env("HTTP_PROXY", endpoint)
+        .env("NO_PROXY", "127.0.0.1,localhost")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN");
 }

@@ -52,6 +52,7 @@ fn org() -> Org {
         status: CollectionStatus::Collected,
         roles: vec![],
         users: Some(IamUsers::default()),
+        s3_account_block: None,
         canonical_user_id: None,
         regions: vec![RegionInventory {
             region: "eu-west-1".into(),

@@ -517,4 +517,58 @@ mod acls {
                 .severity
         );
     }
+
+    /// The account's Block Public Access applies on top of the bucket's: it closes a public
+    /// policy of a bucket with no setting of its own; an open bucket says what is off.
+    #[test]
+    fn the_accounts_block_public_access_closes_what_the_bucket_leaves_open() {
+        let public = |name: &str| ResourcePolicy {
+            kind: ResourceKind::S3Bucket,
+            arn: format!("arn:aws:s3:::{name}"),
+            status: CollectionStatus::Collected,
+            policy: Some(PolicyDocument::Json(
+                json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}),
+            )),
+            grants: vec![],
+            public_access_block: None,
+            shares: vec![],
+            acl: vec![],
+        };
+        let message = |block: Option<AccountBlockRead>| {
+            let mut org = org_with(vec![public("site")]);
+            org.account(ACME).s3_account_block = block;
+            let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+            let f = evaluate(&org.inventory, &config)
+                .findings
+                .into_iter()
+                .find(|f| f.rule == "public-resource-access")
+                .unwrap();
+            (f.severity.to_string(), f.message)
+        };
+        let on = PublicAccessBlock {
+            block_public_policy: true,
+            restrict_public_buckets: true,
+            ignore_public_acls: true,
+        };
+        let (closed, text) = message(Some(AccountBlockRead {
+            status: CollectionStatus::Collected,
+            block: Some(on),
+        }));
+        assert!(
+            text.contains("the account's Block Public Access `RestrictPublicBuckets`"),
+            "{text}"
+        );
+        let (open, text) = message(Some(AccountBlockRead {
+            status: CollectionStatus::Collected,
+            block: None,
+        }));
+        assert!(
+            text.contains("is off for the bucket and for the account"),
+            "{text}"
+        );
+        assert_ne!(closed, open);
+        let (_, text) = message(None);
+        assert!(text.contains("the account's was not read"), "{text}");
+    }
 }

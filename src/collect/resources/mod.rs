@@ -34,11 +34,13 @@ mod logs_policies;
 mod rds_snapshots;
 mod rest_apis;
 mod s3;
+mod s3_account;
 mod secrets;
 mod sns;
 mod sqs;
 
 pub use s3::{s3_buckets, s3_policies};
+pub use s3_account::account_block;
 
 /// Policy reads at once within one region.
 const PER_REGION: usize = 8;

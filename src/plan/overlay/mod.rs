@@ -233,6 +233,7 @@ impl Overlay<'_> {
                     status: CollectionStatus::Collected,
                     roles: Vec::new(),
                     users: Some(Default::default()),
+                    s3_account_block: None,
                     canonical_user_id: None,
                     regions: Vec::new(),
                 });
@@ -263,6 +264,7 @@ impl Overlay<'_> {
                 status: CollectionStatus::Collected,
                 roles: Vec::new(),
                 users: Some(Default::default()),
+                s3_account_block: None,
                 canonical_user_id: None,
                 regions: Vec::new(),
             });
@@ -315,6 +317,9 @@ impl Overlay<'_> {
             }
             "aws_db_snapshot" | "aws_db_cluster_snapshot" => self.db_snapshot(c),
             "aws_cloudwatch_event_permission" => self.event_permission(c),
+            "aws_s3_bucket_public_access_block" | "aws_s3_account_public_access_block" => {
+                self.public_access_block(c)
+            }
             _ => self.resource_policy(c),
         }
     }

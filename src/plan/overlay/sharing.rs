@@ -122,3 +122,76 @@ impl Overlay<'_> {
         Ok(())
     }
 }
+
+impl Overlay<'_> {
+    /// `aws_s3_bucket_public_access_block` and `aws_s3_account_public_access_block`: what they
+    /// close is applied as the collector records it (a deletion turns every setting off).
+    pub(super) fn public_access_block(&mut self, c: &Change) -> Result<(), String> {
+        let (account, region) = self.account(c)?;
+        let flag = |name: &str| -> Result<bool, String> {
+            if c.deletes() {
+                return Ok(false);
+            }
+            match c.after.get(name) {
+                Some(Value::Bool(b)) => Ok(*b),
+                None | Some(Value::Null) if !c.unknown(name) => Ok(false),
+                _ => Err(format!("`{name}` is known only after apply")),
+            }
+        };
+        let block = crate::inventory::PublicAccessBlock {
+            block_public_policy: flag("block_public_policy")?,
+            restrict_public_buckets: flag("restrict_public_buckets")?,
+            ignore_public_acls: flag("ignore_public_acls")?,
+        };
+        if c.kind == "aws_s3_account_public_access_block" {
+            let target = match c.text("account_id") {
+                Some(id) => id.to_owned(),
+                None => account,
+            };
+            let inventory = self
+                .inventory
+                .accounts
+                .iter_mut()
+                .find(|a| a.account_id == target)
+                .ok_or_else(|| format!("account {target} is not in the inventory"))?;
+            inventory.s3_account_block = Some(crate::inventory::AccountBlockRead {
+                status: CollectionStatus::Collected,
+                block: Some(block),
+            });
+            return Ok(());
+        }
+        let bucket = self.attr(c, "bucket")?;
+        let arn = format!("arn:aws:s3:::{bucket}");
+        // The bucket's own region is where the collector filed it; a new one lands in the
+        // change's.
+        let filed = self
+            .inventory
+            .accounts
+            .iter()
+            .find(|a| a.account_id == account)
+            .and_then(|a| {
+                a.regions
+                    .iter()
+                    .find(|r| r.resources.iter().any(|x| x.arn == arn))
+                    .map(|r| r.region.clone())
+            });
+        let r = self.region_mut(&account, &filed.unwrap_or(region));
+        match r.resources.iter_mut().find(|x| x.arn == arn) {
+            Some(x) => x.public_access_block = Some(block),
+            None => r.resources.push(ResourcePolicy {
+                kind: ResourceKind::S3Bucket,
+                arn: arn.clone(),
+                status: CollectionStatus::Collected,
+                policy: None,
+                grants: Vec::new(),
+                public_access_block: Some(block),
+                shares: Vec::new(),
+                acl: Vec::new(),
+            }),
+        }
+        self.addresses
+            .entry(arn)
+            .or_insert_with(|| c.address.clone());
+        Ok(())
+    }
+}

@@ -434,25 +434,61 @@ fn finding(
                 .join(", ")
         )
     };
-    // Block Public Access closes a public grant as S3 applies it: `RestrictPublicBuckets` the
-    // policy's, `IgnorePublicAcls` the ACL's. The finding stays, lowered, while every way in
-    // is closed.
-    let block = res.public_access_block.filter(|b| {
-        r.class == Class::Public
-            && r.ways.iter().all(|w| {
-                if w.acl {
-                    b.ignore_public_acls
-                } else {
-                    b.restrict_public_buckets
-                }
-            })
-    });
-    let blocked = if block.is_none() {
-        ""
-    } else if r.ways.iter().all(|w| w.acl) {
-        " (the bucket's Block Public Access `IgnorePublicAcls` makes AWS ignore it while it stays on)"
+    // Block Public Access closes a public grant as S3 applies it, the account's setting on
+    // top of the bucket's: `RestrictPublicBuckets` the policy's, `IgnorePublicAcls` the ACL's.
+    // The finding stays, lowered, while every way in is closed; an open bucket says which
+    // settings are off (or that the account's was not read).
+    let account_block = view.inventory.s3_account_block.as_ref();
+    let closes = |b: &crate::inventory::PublicAccessBlock, w: &Way| {
+        if w.acl {
+            b.ignore_public_acls
+        } else {
+            b.restrict_public_buckets
+        }
+    };
+    let closed_by = |w: &Way| {
+        if res
+            .public_access_block
+            .as_ref()
+            .is_some_and(|b| closes(b, w))
+        {
+            Some("the bucket's")
+        } else if account_block
+            .and_then(|a| a.block.as_ref())
+            .is_some_and(|b| closes(b, w))
+        {
+            Some("the account's")
+        } else {
+            None
+        }
+    };
+    let is_bucket_public =
+        r.class == Class::Public && res.kind == crate::inventory::ResourceKind::S3Bucket;
+    let block = is_bucket_public && r.ways.iter().all(|w| closed_by(w).is_some());
+    let setting = if r.ways.iter().all(|w| w.acl) {
+        "IgnorePublicAcls"
     } else {
-        " (the bucket's Block Public Access `RestrictPublicBuckets` makes AWS ignore it for callers outside the account while it stays on)"
+        "RestrictPublicBuckets"
+    };
+    let blocked = if block {
+        let whose = r.ways.iter().find_map(closed_by).unwrap_or("the bucket's");
+        let ignored = if setting == "IgnorePublicAcls" {
+            "makes AWS ignore it"
+        } else {
+            "makes AWS ignore it for callers outside the account"
+        };
+        format!(" ({whose} Block Public Access `{setting}` {ignored} while it stays on)")
+    } else if is_bucket_public {
+        match account_block {
+            Some(a) if a.status.failure().is_none() => format!(
+                " (Block Public Access `{setting}` is off for the bucket and for the account)"
+            ),
+            _ => format!(
+                " (the bucket's Block Public Access `{setting}` is off, and the account's was not read)"
+            ),
+        }
+    } else {
+        String::new()
     };
     let message = format!(
         "{} `{name}` of {} grants {} access ({}) to {}{via}{without}{blocked}",
@@ -483,7 +519,12 @@ fn finding(
     )
     .with_counterpart(r.counterpart.clone())
     .with_actions(actions);
-    if block.is_some() {
+    if res.kind == crate::inventory::ResourceKind::S3Bucket
+        && let Some(evidence) = finding.evidence.first_mut()
+    {
+        evidence["account_public_access_block"] = json!(account_block);
+    }
+    if block {
         finding.severity = crate::severity::Severity::Medium;
     }
     finding
