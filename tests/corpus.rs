@@ -113,6 +113,9 @@ impl Kind {
             Kind::Resource(ResourceKind::LogsResourcePolicy) => {
                 format!("arn:aws:logs:{region}:{account}:resource-policy/MyPolicy")
             }
+            Kind::Resource(ResourceKind::S3AccessPoint) => {
+                format!("arn:aws:s3:{region}:{account}:accesspoint/my-access-point")
+            }
             Kind::Other(Attached::RoleTrust) => format!("arn:aws:iam::{account}:role/corpus-role"),
             Kind::Other(Attached::Scp | Attached::Rcp) => String::new(),
         }

@@ -178,6 +178,13 @@ fn demo_findings_are_exactly_the_planted_ones() {
             "any AWS account",
             false,
         ),
+        // acme-staging's access point open to wayne (the one for acme-prod is a look-alike).
+        (
+            "cross-tenant-resource-access",
+            "arn:aws:s3:eu-west-1:210000000002:accesspoint/acme-staging-partner".to_owned(),
+            "270000000001",
+            false,
+        ),
         // hooli's public press-kit bucket is closed by the account's Block Public Access.
         (
             "public-resource-access",
@@ -569,10 +576,14 @@ fn demo_guardrails_are_judged_by_effect() {
     ]
     .into_iter()
     .map(|r| (r.to_owned(), "EnterpriseTenantPerimeter".to_owned()))
-    .chain([(
-        "arn:aws:s3:::acme-shared-reports".to_owned(),
-        "EnterpriseTenantPerimeter".to_owned(),
-    )])
+    .chain(
+        [
+            "arn:aws:s3:::acme-shared-reports",
+            // An access point is an S3 resource: the RCP's perimeter closes it too.
+            "arn:aws:s3:eu-west-1:210000000002:accesspoint/acme-staging-partner",
+        ]
+        .map(|r| (r.to_owned(), "EnterpriseTenantPerimeter".to_owned())),
+    )
     .collect();
     assert_eq!(blocked, want);
 }

@@ -363,9 +363,9 @@ impl Session {
         regional!(self, aws_sdk_ecr, "ecr", region)
     }
 
-    /// S3 Control (account-level settings) in the configuration's own Region.
-    pub fn s3control(&self) -> aws_sdk_s3control::Client {
-        let region = self.region();
+    /// S3 Control in `region` (`None`: the configuration's own, for account-level settings).
+    pub fn s3control(&self, region: Option<&str>) -> aws_sdk_s3control::Client {
+        let region = region.map(str::to_owned).unwrap_or_else(|| self.region());
         regional!(self, aws_sdk_s3control, "s3control", &region)
     }
 

@@ -33,10 +33,12 @@ pub enum ResourceKind {
     EfsFileSystem,
     /// A CloudWatch Logs resource policy (account-wide in its region).
     LogsResourcePolicy,
+    /// An S3 access point's policy (a request through it needs its bucket's policy too).
+    S3AccessPoint,
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 16] = [
+    pub const ALL: [ResourceKind; 17] = [
         ResourceKind::S3Bucket,
         ResourceKind::KmsKey,
         ResourceKind::SqsQueue,
@@ -53,6 +55,7 @@ impl ResourceKind {
         ResourceKind::DynamodbTable,
         ResourceKind::EfsFileSystem,
         ResourceKind::LogsResourcePolicy,
+        ResourceKind::S3AccessPoint,
     ];
 
     /// How a reader names it: `S3 bucket`, `KMS key`, ...
@@ -74,6 +77,7 @@ impl ResourceKind {
             ResourceKind::DynamodbTable => "DynamoDB table",
             ResourceKind::EfsFileSystem => "EFS file system",
             ResourceKind::LogsResourcePolicy => "CloudWatch Logs resource policy",
+            ResourceKind::S3AccessPoint => "S3 access point",
         }
     }
 
@@ -96,6 +100,7 @@ impl ResourceKind {
             ResourceKind::DynamodbTable => "dynamodb/table",
             ResourceKind::EfsFileSystem => "elasticfilesystem/file-system",
             ResourceKind::LogsResourcePolicy => "logs/resource-policy",
+            ResourceKind::S3AccessPoint => "s3/accesspoint",
         }
     }
 

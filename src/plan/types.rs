@@ -56,6 +56,8 @@ pub const UNDERSTOOD: &[&str] = &[
     "aws_cloudwatch_event_permission",
     "aws_s3_bucket_public_access_block",
     "aws_s3_account_public_access_block",
+    "aws_s3_access_point",
+    "aws_s3control_access_point_policy",
 ];
 
 /// Types that bear on isolation but the overlay does not model yet: a planned change of one is
@@ -90,8 +92,6 @@ pub const NOT_MODELLED: &[&str] = &[
     "aws_ec2_transit_gateway_peering_attachment_accepter",
     "aws_vpc_endpoint_connection_accepter",
     "aws_elasticsearch_domain_policy",
-    "aws_s3_access_point",
-    "aws_s3control_access_point_policy",
     "aws_s3control_bucket_policy",
     "aws_kms_replica_key",
     "aws_sesv2_email_identity_policy",

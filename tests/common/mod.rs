@@ -105,6 +105,12 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
                     ("GET", "v20180820/configuration/publicAccessBlock", _) => {
                         "GetAccountPublicAccessBlock".to_owned()
                     }
+                    ("GET", "v20180820/accesspoint", _) => "ListAccessPoints".to_owned(),
+                    ("GET", p, _)
+                        if p.starts_with("v20180820/accesspoint/") && p.ends_with("/policy") =>
+                    {
+                        "GetAccessPointPolicy".to_owned()
+                    }
                     ("GET", _, "publicAccessBlock") => "GetBucketPublicAccessBlock".to_owned(),
                     (method, path, sub) => format!("?{method} {path}?{sub}"),
                 }

@@ -112,3 +112,57 @@ pub fn env(cmd: &mut assert_cmd::Command, endpoint: &str) {
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN");
 }
+
+/// An S3 Control `PUT` as `config`'s account, sent as the AWS SDKs send it: to
+/// `{AccountId}.<endpoint host>`, through the emulator as HTTP proxy (no resolver knows that
+/// name). The emulator reads the account from the access key; it does not check signatures.
+pub async fn s3control_put(
+    endpoint: &str,
+    config: &SdkConfig,
+    account: &str,
+    path: &str,
+    body: &str,
+) {
+    use aws_credential_types::provider::ProvideCredentials;
+    let key = config
+        .credentials_provider()
+        .unwrap()
+        .provide_credentials()
+        .await
+        .unwrap();
+    let host = endpoint.trim_start_matches("http://");
+    let url = format!("http://{account}.{host}{path}");
+    let auth = format!(
+        "Authorization: AWS4-HMAC-SHA256 Credential={}/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+        key.access_key_id()
+    );
+    let mut args = vec![
+        "-fsS".to_owned(),
+        "-x".to_owned(),
+        endpoint.to_owned(),
+        "-X".to_owned(),
+        "PUT".to_owned(),
+        "-H".to_owned(),
+        auth,
+        "-H".to_owned(),
+        format!("x-amz-account-id: {account}"),
+        "--data".to_owned(),
+        body.to_owned(),
+        url.clone(),
+    ];
+    if let Some(token) = key.session_token() {
+        args.splice(
+            5..5,
+            ["-H".to_owned(), format!("x-amz-security-token: {token}")],
+        );
+    }
+    let out = std::process::Command::new("curl")
+        .args(&args)
+        .output()
+        .expect("curl runs");
+    assert!(
+        out.status.success(),
+        "PUT {url}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1129,6 +1129,39 @@ pub async fn resource_policies(
         put.send().await.unwrap();
     }
 
+    // An S3 access point on the leaking bucket whose policy grants beta, and one granting the
+    // owner's own account (a look-alike).
+    let mut points = Vec::new();
+    for (name, grantee) in [("acme-ap-beta", s.beta), ("acme-ap-own", owner.as_str())] {
+        let arn = format!("arn:aws:s3:{region}:{owner}:accesspoint/{name}");
+        moto::s3control_put(
+            endpoint,
+            &cfg,
+            owner,
+            &format!("/v20180820/accesspoint/{name}"),
+            &format!(r#"<CreateAccessPointRequest xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><Bucket>{leak}</Bucket></CreateAccessPointRequest>"#),
+        )
+        .await;
+        let policy = doc(json!([allow(
+            root(grantee),
+            "s3:GetObject",
+            &format!("{arn}/object/*")
+        )]));
+        let escaped = policy
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        moto::s3control_put(
+            endpoint,
+            &cfg,
+            owner,
+            &format!("/v20180820/accesspoint/{name}/policy"),
+            &format!(r#"<PutAccessPointPolicyRequest xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><Policy>{escaped}</Policy></PutAccessPointPolicyRequest>"#),
+        )
+        .await;
+        points.push(arn);
+    }
+
     // EC2 sharing by attribute: a snapshot shared with beta (and one with the platform, a
     // look-alike), an AMI public and one shared with the whole organization.
     let ec2 = aws_sdk_ec2::Client::new(&cfg);
@@ -1347,6 +1380,11 @@ pub async fn resource_policies(
         .unwrap();
 
     vec![
+        (
+            "cross-tenant-resource-access",
+            points[0].clone(),
+            s.beta.to_owned(),
+        ),
         (
             "cross-tenant-resource-access",
             format!("arn:aws:s3:::{acl_bucket}"),

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import sys
+import threading
 
 from moto.ec2.exceptions import InvalidTransitGatewayID
 from moto.ec2.models import ec2_backends
@@ -315,6 +316,46 @@ def _own_canonical_id(method):
     return answer
 
 
+# S3 access points ----------------------------------------------------------------------
+
+_request = threading.local()
+_create_access_point = None
+_list_access_points = None
+_list_access_points_response = None
+
+
+def create_access_point(self, account_id, name, bucket, *args, **kwargs):
+    """AWS: an access point lives in its bucket's Region, and its ARN says so
+    (arn:aws:s3:<bucket region>:<account>:accesspoint/<name>). moto 5.2.5 writes us-east-1 in
+    every access point's ARN."""
+    from moto.s3.models import s3_backends
+
+    point = _create_access_point(self, account_id, name, bucket, *args, **kwargs)
+    found = s3_backends[account_id]["aws"].buckets.get(bucket)
+    point._region = found.region_name if found is not None else "us-east-1"
+    point.arn = point.arn.replace(":s3:us-east-1:", f":s3:{point._region}:", 1)
+    return point
+
+
+def list_access_points(self, *args, **kwargs):
+    """AWS: ListAccessPoints answers for the Region it is called in
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html);
+    moto 5.2.5 lists every access point of the account in every Region."""
+    found, token = _list_access_points(self, *args, **kwargs)
+    region = getattr(_request, "region", None)
+    if region is not None:
+        found = [p for p in found if getattr(p, "_region", "us-east-1") == region]
+    return found, token
+
+
+def list_access_points_response(self):
+    _request.region = self.region
+    try:
+        return _list_access_points_response(self)
+    finally:
+        _request.region = None
+
+
 def patch():
     TransitGatewayAttachmentBackend.create_transit_gateway_vpc_attachment = (
         create_transit_gateway_vpc_attachment
@@ -328,6 +369,18 @@ def patch():
         method = getattr(S3Response, name)
         if not getattr(method, "_tenantguard", False):
             setattr(S3Response, name, _own_canonical_id(method))
+
+    global _create_access_point, _list_access_points, _list_access_points_response
+    from moto.s3control.models import S3ControlBackend
+    from moto.s3control.responses import S3ControlResponse
+
+    if _create_access_point is None:
+        _create_access_point = S3ControlBackend.create_access_point
+        _list_access_points = S3ControlBackend.list_access_points
+        _list_access_points_response = S3ControlResponse.list_access_points
+    S3ControlBackend.create_access_point = create_access_point
+    S3ControlBackend.list_access_points = list_access_points
+    S3ControlResponse.list_access_points = list_access_points_response
 
     global _create_account_assignment, _permission_set_to_json
     from moto.identitystore.models import IdentityStoreBackend

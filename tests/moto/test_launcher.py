@@ -281,3 +281,21 @@ class CanonicalUserIds(unittest.TestCase):
         ids = {g["Grantee"].get("ID"): g["Permission"] for g in grants}
         self.assertEqual(ids[id_b], "READ")
         self.assertEqual(ids[id_a], "FULL_CONTROL")
+
+
+class AccessPoints(unittest.TestCase):
+    @mock_aws
+    def test_an_access_point_is_in_its_buckets_region_and_listed_there_only(self):
+        account = boto3.client("sts", region_name=REGION).get_caller_identity()["Account"]
+        boto3.client("s3", region_name=REGION).create_bucket(
+            Bucket="regional", CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        here = boto3.client("s3control", region_name=REGION)
+        arn = here.create_access_point(AccountId=account, Name="ap1", Bucket="regional")[
+            "AccessPointArn"
+        ]
+        self.assertIn(f":s3:{REGION}:{account}:accesspoint/ap1", arn)
+        listed = here.list_access_points(AccountId=account)["AccessPointList"]
+        self.assertEqual([p["Name"] for p in listed], ["ap1"])
+        elsewhere = boto3.client("s3control", region_name="us-east-1")
+        self.assertEqual(elsewhere.list_access_points(AccountId=account)["AccessPointList"], [])

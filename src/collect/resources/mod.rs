@@ -22,6 +22,7 @@ use crate::inventory::{
     ResourceTypeRead,
 };
 
+mod access_points;
 mod dynamodb_tables;
 mod ebs_snapshots;
 mod ecr;
@@ -61,7 +62,7 @@ pub async fn read_region(session: &Session, region: &str, inventory: &mut Region
         ebs_snapshots::ebs_snapshots(session, region, &limit),
         images::images(session, region, &limit),
     );
-    let (db, cluster, buses, apis, tables, file_systems, logs) = tokio::join!(
+    let (db, cluster, buses, apis, tables, file_systems, logs, points) = tokio::join!(
         rds_snapshots::db_snapshots(session, region, &limit),
         rds_snapshots::db_cluster_snapshots(session, region, &limit),
         event_buses::event_buses(session, region),
@@ -69,6 +70,7 @@ pub async fn read_region(session: &Session, region: &str, inventory: &mut Region
         dynamodb_tables::dynamodb_tables(session, region, &limit),
         efs_file_systems::efs_file_systems(session, region, &limit),
         logs_policies::logs_policies(session, region),
+        access_points::access_points(session, region, &limit),
     );
     for read in [
         kms,
@@ -86,6 +88,7 @@ pub async fn read_region(session: &Session, region: &str, inventory: &mut Region
         tables,
         file_systems,
         logs,
+        points,
     ] {
         record(inventory, read);
     }

@@ -7,7 +7,7 @@ use crate::inventory::{AccountBlockRead, CollectionStatus, PublicAccessBlock};
 
 pub async fn account_block(session: &Session) -> AccountBlockRead {
     let read = session
-        .s3control()
+        .s3control(None)
         .get_public_access_block()
         .account_id(session.account())
         .send()

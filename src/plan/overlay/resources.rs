@@ -210,6 +210,18 @@ impl Overlay<'_> {
                     self.attr(c, "repository")?
                 ),
             ),
+            "aws_s3control_access_point_policy" => (
+                ResourceKind::S3AccessPoint,
+                self.attr(c, "access_point_arn")?,
+            ),
+            "aws_s3_access_point" => (
+                ResourceKind::S3AccessPoint,
+                format!(
+                    "arn:aws:s3:{region}:{}:accesspoint/{}",
+                    c.text("account_id").unwrap_or(&account),
+                    self.attr(c, "name")?
+                ),
+            ),
             "aws_dynamodb_resource_policy" => {
                 (ResourceKind::DynamodbTable, self.attr(c, "resource_arn")?)
             }
