@@ -817,25 +817,44 @@ fn an_inline_rule_naming_another_accounts_group_is_unverifiable() {
 }
 
 /// S3 ACLs: the canned ACLs that keep a bucket to its owner change nothing; a public one is
-/// reported for review (ACLs are not modelled yet), never passed.
+/// public; explicit grants are tied to accounts by their canonical user ids; a grantee known
+/// only after apply is unverifiable.
 #[test]
-fn a_public_bucket_acl_is_unverifiable_and_a_private_one_is_not() {
-    let acl = |acl: &str| {
+fn bucket_acls_are_judged_as_the_collector_reads_them() {
+    let acl = |after: Value| {
         introduced(&[(
             "aws_s3_bucket_acl.a",
             "aws_s3_bucket_acl",
             INITECH,
             CREATE,
-            json!({"bucket": "initech-data", "acl": acl}),
+            after,
             json!({"id": true}),
-            json!({"acl": {"constant_value": acl}}),
+            json!({}),
         )])
     };
     assert_eq!(
-        acl("public-read"),
+        acl(json!({"bucket": "initech-data", "acl": "public-read"})),
+        set(&[("public-resource-access", "aws_s3_bucket_acl.a")])
+    );
+    assert!(acl(json!({"bucket": "initech-data", "acl": "private"})).is_empty());
+    assert!(acl(json!({"bucket": "initech-data", "acl": "log-delivery-write"})).is_empty());
+    // The demo's accounts have canonical ids `c4<account>0...`.
+    let canonical = |account: &str| format!("c4{account}{}", "0".repeat(50));
+    let grant = |account: &str| {
+        json!({"bucket": "initech-data", "access_control_policy": [{"grant": [
+            {"grantee": [{"type": "CanonicalUser", "id": canonical(INITECH)}], "permission": "FULL_CONTROL"},
+            {"grantee": [{"type": "CanonicalUser", "id": canonical(account)}], "permission": "READ"}
+        ], "owner": [{"id": canonical(INITECH)}]}]})
+    };
+    assert_eq!(
+        acl(grant(HOOLI)),
+        set(&[("cross-tenant-resource-access", "aws_s3_bucket_acl.a")])
+    );
+    assert!(acl(grant(INITECH)).is_empty());
+    assert_eq!(
+        acl(json!({"bucket": "initech-data"})),
         set(&[("unverifiable-change", "aws_s3_bucket_acl.a")])
     );
-    assert!(acl("private").is_empty());
 }
 
 const MANAGEMENT: &str = "100000000001";

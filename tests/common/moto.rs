@@ -146,6 +146,8 @@ pub async fn s3control_put(
         auth,
         "-H".to_owned(),
         format!("x-amz-account-id: {account}"),
+        "-H".to_owned(),
+        "Content-Type: application/xml".to_owned(),
         "--data".to_owned(),
         body.to_owned(),
         url.clone(),

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sys
 import threading
 
@@ -348,6 +349,21 @@ def list_access_points(self, *args, **kwargs):
     return found, token
 
 
+_s3control_serialized = None
+
+
+def s3control_serialized(self, action_result):
+    """AWS: S3 Control's XML answers are rooted at `<Operation>Result` (ListAccessPointsResult,
+    GetAccessPointPolicyResult, ...); moto 5.2.5 roots them at `<Operation>Response`, which the
+    AWS SDKs that check the root (the Rust SDK does) refuse."""
+    status, headers, body = _s3control_serialized(self, action_result)
+    if isinstance(body, bytes):
+        body = body.decode()
+    if isinstance(body, str):
+        body = re.sub(r"<(/?)(\w+)Response([ >])", r"<\1\2Result\3", body, count=2)
+    return status, headers, body
+
+
 def list_access_points_response(self):
     _request.region = self.region
     try:
@@ -374,6 +390,10 @@ def patch():
     from moto.s3control.models import S3ControlBackend
     from moto.s3control.responses import S3ControlResponse
 
+    global _s3control_serialized
+    if _s3control_serialized is None:
+        _s3control_serialized = S3ControlResponse.serialized
+    S3ControlResponse.serialized = s3control_serialized
     if _create_access_point is None:
         _create_access_point = S3ControlBackend.create_access_point
         _list_access_points = S3ControlBackend.list_access_points

@@ -299,3 +299,17 @@ class AccessPoints(unittest.TestCase):
         self.assertEqual([p["Name"] for p in listed], ["ap1"])
         elsewhere = boto3.client("s3control", region_name="us-east-1")
         self.assertEqual(elsewhere.list_access_points(AccountId=account)["AccessPointList"], [])
+
+
+class S3ControlAnswers(unittest.TestCase):
+    def test_answers_are_rooted_at_the_operation_result(self):
+        body = '<?xml version="1.0"?>\n<ListAccessPointsResponse xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><AccessPointList></AccessPointList></ListAccessPointsResponse>'
+        original = launcher._s3control_serialized
+        launcher._s3control_serialized = lambda self, result: (200, {}, body.encode())
+        try:
+            _, _, fixed = launcher.s3control_serialized(None, None)
+        finally:
+            launcher._s3control_serialized = original
+        self.assertIn("<ListAccessPointsResult xmlns=", fixed)
+        self.assertTrue(fixed.endswith("</ListAccessPointsResult>"))
+        self.assertIn("<AccessPointList>", fixed, "inner elements are left alone")

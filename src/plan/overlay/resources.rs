@@ -353,26 +353,130 @@ impl Overlay<'_> {
     /// An S3 ACL: the canned ACLs that keep the bucket to its owner (and S3's log delivery)
     /// change nothing between tenants; any other grant is not modelled yet, so it is reported
     /// for review, never passed.
+    /// `aws_s3_bucket_acl`: the bucket's ACL as it will be, from its canned `acl` or its
+    /// `access_control_policy` grants, judged as the collector's `GetBucketAcl` would be. A
+    /// deletion leaves the bucket's ACL as it is (Terraform only forgets it).
     pub(super) fn bucket_acl(&mut self, c: &Change) -> Result<(), String> {
+        use crate::inventory::{AclGrant, AclGrantee};
         if c.deletes() {
             return Ok(());
         }
-        let grants = c
+        let group = |name: &str, permission: &str| AclGrant {
+            grantee: AclGrantee::Group {
+                uri: format!("http://acs.amazonaws.com/groups/{name}"),
+            },
+            permission: permission.to_owned(),
+        };
+        let policy = c
             .after
             .get("access_control_policy")
             .and_then(Value::as_array)
-            .is_some_and(|a| !a.is_empty());
-        match c.text("acl") {
-            Some("private" | "bucket-owner-full-control" | "log-delivery-write") if !grants => {
-                Ok(())
+            .filter(|a| !a.is_empty());
+        let acl: Vec<AclGrant> = match (c.text("acl"), policy) {
+            (_, Some(policy)) => {
+                let mut out = Vec::new();
+                for grant in policy
+                    .iter()
+                    .filter_map(|p| p.get("grant").and_then(Value::as_array))
+                    .flatten()
+                {
+                    let grantee = grant
+                        .get("grantee")
+                        .and_then(Value::as_array)
+                        .and_then(|g| g.first())
+                        .ok_or("a grant of `access_control_policy` is known only after apply")?;
+                    let field = |n: &str| {
+                        grantee
+                            .get(n)
+                            .and_then(Value::as_str)
+                            .filter(|v| !v.is_empty())
+                    };
+                    let grantee = match (field("type"), field("id"), field("uri")) {
+                        (Some("CanonicalUser"), Some(id), _) => {
+                            AclGrantee::CanonicalUser { id: id.to_owned() }
+                        }
+                        (Some("Group"), _, Some(uri)) => AclGrantee::Group {
+                            uri: uri.to_owned(),
+                        },
+                        (Some("AmazonCustomerByEmail"), _, _) => AclGrantee::Email {
+                            address: field("email_address").unwrap_or_default().to_owned(),
+                        },
+                        _ => {
+                            return Err(
+                                "a grantee of `access_control_policy` is known only after apply"
+                                    .to_owned(),
+                            );
+                        }
+                    };
+                    let permission = grant
+                        .get("permission")
+                        .and_then(Value::as_str)
+                        .ok_or("a grant's permission is known only after apply")?;
+                    out.push(AclGrant {
+                        grantee,
+                        permission: permission.to_owned(),
+                    });
+                }
+                out
             }
-            Some(acl) if !grants => Err(format!(
-                "canned ACL `{acl}` grants access beyond the bucket's owner, and tenantguard does not model S3 ACLs yet: review this change by hand"
-            )),
-            _ => Err(
-                "its grants (`access_control_policy`, or an ACL known only after apply) can name other accounts, and tenantguard does not model S3 ACLs yet: review this change by hand".into(),
-            ),
+            (Some("private" | "bucket-owner-full-control" | "bucket-owner-read"), None) => {
+                Vec::new()
+            }
+            (Some("log-delivery-write"), None) => vec![
+                group("s3/LogDelivery", "WRITE"),
+                group("s3/LogDelivery", "READ_ACP"),
+            ],
+            (Some("public-read"), None) => vec![group("global/AllUsers", "READ")],
+            (Some("public-read-write"), None) => vec![
+                group("global/AllUsers", "READ"),
+                group("global/AllUsers", "WRITE"),
+            ],
+            (Some("authenticated-read"), None) => {
+                vec![group("global/AuthenticatedUsers", "READ")]
+            }
+            (Some(other), None) => {
+                return Err(format!(
+                    "canned ACL `{other}` grants a grantee tenantguard cannot tie to an account: review this change by hand"
+                ));
+            }
+            (None, None) => {
+                return Err(
+                    "its ACL (`acl` or `access_control_policy`) is known only after apply".into(),
+                );
+            }
+        };
+        let (account, region) = self.account(c)?;
+        let bucket = self.attr(c, "bucket")?;
+        let arn = format!("arn:aws:s3:::{bucket}");
+        let filed = self
+            .inventory
+            .accounts
+            .iter()
+            .find(|a| a.account_id == account)
+            .and_then(|a| {
+                a.regions
+                    .iter()
+                    .find(|r| r.resources.iter().any(|x| x.arn == arn))
+                    .map(|r| r.region.clone())
+            });
+        let r = self.region_mut(&account, &filed.unwrap_or(region));
+        match r.resources.iter_mut().find(|x| x.arn == arn) {
+            Some(x) => x.acl = acl,
+            None => r.resources.push(ResourcePolicy {
+                kind: ResourceKind::S3Bucket,
+                arn: arn.clone(),
+                status: CollectionStatus::Collected,
+                policy: None,
+                grants: Vec::new(),
+                public_access_block: None,
+                shares: Vec::new(),
+                acl,
+            }),
         }
+        self.addresses
+            .entry(arn)
+            .or_insert_with(|| c.address.clone());
+        Ok(())
     }
 
     /// A security group's inline `ingress`/`egress` rules: a rule that names another
