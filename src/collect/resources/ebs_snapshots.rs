@@ -12,10 +12,10 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::{PermissionGroup, SnapshotAttributeName};
 use tokio::sync::Semaphore;
 
-use super::{TypeRead, resource};
+use super::{TypeRead, resource, shared_or_unread};
 use crate::collect::bounded::bounded;
 use crate::collect::session::{Session, sdk_error};
-use crate::inventory::{CollectionStatus, ResourceKind, SharedWith};
+use crate::inventory::{ResourceKind, SharedWith};
 
 pub async fn ebs_snapshots(session: &Session, region: &str, limit: &Arc<Semaphore>) -> TypeRead {
     let kind = ResourceKind::EbsSnapshot;
@@ -81,12 +81,5 @@ pub async fn ebs_snapshots(session: &Session, region: &str, limit: &Arc<Semaphor
         }
     })
     .await;
-    (
-        kind,
-        found.map(|all| {
-            all.into_iter()
-                .filter(|r| !r.shares.is_empty() || r.status != CollectionStatus::Collected)
-                .collect()
-        }),
-    )
+    (kind, found.map(shared_or_unread))
 }

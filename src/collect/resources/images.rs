@@ -8,10 +8,10 @@ use std::sync::Arc;
 use aws_sdk_ec2::types::{ImageAttributeName, PermissionGroup};
 use tokio::sync::Semaphore;
 
-use super::{TypeRead, resource};
+use super::{TypeRead, resource, shared_or_unread};
 use crate::collect::bounded::bounded;
 use crate::collect::session::{Session, sdk_error};
-use crate::inventory::{CollectionStatus, ResourceKind, SharedWith};
+use crate::inventory::{ResourceKind, SharedWith};
 
 pub async fn images(session: &Session, region: &str, limit: &Arc<Semaphore>) -> TypeRead {
     let kind = ResourceKind::MachineImage;
@@ -87,12 +87,5 @@ pub async fn images(session: &Session, region: &str, limit: &Arc<Semaphore>) -> 
         }
     })
     .await;
-    (
-        kind,
-        found.map(|all| {
-            all.into_iter()
-                .filter(|r| !r.shares.is_empty() || r.status != CollectionStatus::Collected)
-                .collect()
-        }),
-    )
+    (kind, found.map(shared_or_unread))
 }

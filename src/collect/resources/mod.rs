@@ -117,6 +117,14 @@ fn code<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> Option<&str> {
     e.as_service_error().and_then(|s| s.code())
 }
 
+/// What is kept of a kind shared by attribute: the shared resources, and those whose
+/// attribute could not be read (an account's unshared snapshots would only fill the inventory).
+fn shared_or_unread(all: Vec<ResourcePolicy>) -> Vec<ResourcePolicy> {
+    all.into_iter()
+        .filter(|r| !r.shares.is_empty() || r.status != CollectionStatus::Collected)
+        .collect()
+}
+
 /// A resource whose policy read gave `policy` (`Ok(None)`: it has none).
 fn resource(
     kind: ResourceKind,

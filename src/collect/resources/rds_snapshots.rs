@@ -4,17 +4,18 @@
 //! `DescribeDBClusterSnapshots` (`SnapshotType=manual`, 100 a page), then one attribute read
 //! per snapshot. Only shared (and unreadable) snapshots are kept in the inventory.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use super::{TypeRead, resource};
+use super::{TypeRead, resource, shared_or_unread};
 use crate::collect::bounded::bounded;
 use crate::collect::session::{Session, sdk_error};
-use crate::inventory::{CollectionStatus, ResourceKind, ResourcePolicy, SharedWith};
+use crate::inventory::{ResourceKind, SharedWith};
 
 /// The `restore` attribute's values as shares.
-fn restore(values: &[String]) -> Vec<SharedWith> {
+fn shares(values: &[String]) -> Vec<SharedWith> {
     values
         .iter()
         .map(|v| match v.as_str() {
@@ -24,17 +25,41 @@ fn restore(values: &[String]) -> Vec<SharedWith> {
         .collect()
 }
 
-/// Keeps what a report needs: shared snapshots, and those whose attribute could not be read.
-fn kept(all: Vec<ResourcePolicy>) -> Vec<ResourcePolicy> {
-    all.into_iter()
-        .filter(|r| !r.shares.is_empty() || r.status != CollectionStatus::Collected)
-        .collect()
+/// Reads one kind of manual snapshot: `listed` gives each snapshot's identifier and ARN,
+/// `restore` a snapshot's `restore` attribute values (one read each, `limit` at once).
+async fn read<AF>(
+    kind: ResourceKind,
+    limit: &Arc<Semaphore>,
+    listed: impl Future<Output = Result<Vec<(String, String)>, String>>,
+    restore: impl Fn(String) -> AF,
+) -> TypeRead
+where
+    AF: Future<Output = Result<Vec<String>, String>> + Send + 'static,
+{
+    let snapshots = match listed.await {
+        Ok(s) => s,
+        Err(e) => return (kind, Err(e)),
+    };
+    let found = bounded(limit, snapshots, |(id, arn)| {
+        let values = restore(id);
+        async move {
+            match values.await {
+                Ok(values) => {
+                    let mut found = resource(kind, arn, Ok(None));
+                    found.shares = shares(&values);
+                    found
+                }
+                Err(e) => resource(kind, arn, Err(e)),
+            }
+        }
+    })
+    .await;
+    (kind, found.map(shared_or_unread))
 }
 
 pub async fn db_snapshots(session: &Session, region: &str, limit: &Arc<Semaphore>) -> TypeRead {
-    let kind = ResourceKind::DbSnapshot;
     let rds = session.rds(region);
-    let read = async {
+    let listed = async {
         let mut found = Vec::new();
         let mut pages = rds
             .describe_db_snapshots()
@@ -50,44 +75,27 @@ pub async fn db_snapshots(session: &Session, region: &str, limit: &Arc<Semaphore
                 ))
             }));
         }
-        Ok::<_, String>(found)
+        Ok(found)
     };
-    let snapshots = match read.await {
-        Ok(s) => s,
-        Err(e) => return (kind, Err(e)),
-    };
-    let found = bounded(limit, snapshots, |(id, arn)| {
+    read(ResourceKind::DbSnapshot, limit, listed, |id| {
         let rds = rds.clone();
         async move {
-            let read = rds
+            let out = rds
                 .describe_db_snapshot_attributes()
                 .db_snapshot_identifier(&id)
                 .send()
-                .await;
-            match read {
-                Ok(out) => {
-                    let values: Vec<String> = out
-                        .db_snapshot_attributes_result()
-                        .map(|r| r.db_snapshot_attributes())
-                        .unwrap_or_default()
-                        .iter()
-                        .filter(|a| a.attribute_name() == Some("restore"))
-                        .flat_map(|a| a.attribute_values().iter().cloned())
-                        .collect();
-                    let mut found = resource(kind, arn, Ok(None));
-                    found.shares = restore(&values);
-                    found
-                }
-                Err(e) => resource(
-                    kind,
-                    arn,
-                    Err(sdk_error(&format!("DescribeDBSnapshotAttributes {id}"), &e)),
-                ),
-            }
+                .await
+                .map_err(|e| sdk_error(&format!("DescribeDBSnapshotAttributes {id}"), &e))?;
+            Ok(restore_values(
+                out.db_snapshot_attributes_result()
+                    .map(|r| r.db_snapshot_attributes())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| (a.attribute_name(), a.attribute_values())),
+            ))
         }
     })
-    .await;
-    (kind, found.map(kept))
+    .await
 }
 
 pub async fn db_cluster_snapshots(
@@ -95,9 +103,8 @@ pub async fn db_cluster_snapshots(
     region: &str,
     limit: &Arc<Semaphore>,
 ) -> TypeRead {
-    let kind = ResourceKind::DbClusterSnapshot;
     let rds = session.rds(region);
-    let read = async {
+    let listed = async {
         let mut found = Vec::new();
         let mut pages = rds
             .describe_db_cluster_snapshots()
@@ -113,45 +120,35 @@ pub async fn db_cluster_snapshots(
                 ))
             }));
         }
-        Ok::<_, String>(found)
+        Ok(found)
     };
-    let snapshots = match read.await {
-        Ok(s) => s,
-        Err(e) => return (kind, Err(e)),
-    };
-    let found = bounded(limit, snapshots, |(id, arn)| {
+    read(ResourceKind::DbClusterSnapshot, limit, listed, |id| {
         let rds = rds.clone();
         async move {
-            let read = rds
+            let out = rds
                 .describe_db_cluster_snapshot_attributes()
                 .db_cluster_snapshot_identifier(&id)
                 .send()
-                .await;
-            match read {
-                Ok(out) => {
-                    let values: Vec<String> = out
-                        .db_cluster_snapshot_attributes_result()
-                        .map(|r| r.db_cluster_snapshot_attributes())
-                        .unwrap_or_default()
-                        .iter()
-                        .filter(|a| a.attribute_name() == Some("restore"))
-                        .flat_map(|a| a.attribute_values().iter().cloned())
-                        .collect();
-                    let mut found = resource(kind, arn, Ok(None));
-                    found.shares = restore(&values);
-                    found
-                }
-                Err(e) => resource(
-                    kind,
-                    arn,
-                    Err(sdk_error(
-                        &format!("DescribeDBClusterSnapshotAttributes {id}"),
-                        &e,
-                    )),
-                ),
-            }
+                .await
+                .map_err(|e| sdk_error(&format!("DescribeDBClusterSnapshotAttributes {id}"), &e))?;
+            Ok(restore_values(
+                out.db_cluster_snapshot_attributes_result()
+                    .map(|r| r.db_cluster_snapshot_attributes())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| (a.attribute_name(), a.attribute_values())),
+            ))
         }
     })
-    .await;
-    (kind, found.map(kept))
+    .await
+}
+
+/// The values of the `restore` attribute among a snapshot's attributes.
+fn restore_values<'a>(
+    attributes: impl Iterator<Item = (Option<&'a str>, &'a [String])>,
+) -> Vec<String> {
+    attributes
+        .filter(|(name, _)| *name == Some("restore"))
+        .flat_map(|(_, values)| values.iter().cloned())
+        .collect()
 }
