@@ -13,6 +13,65 @@ fn event_bus_arn(region: &str, account: &str, name: &str) -> String {
 }
 
 impl Overlay<'_> {
+    /// Adds (or, for a deletion, removes) one statement, keyed by its `Sid`, to the policy of
+    /// `arn`: the resources whose permissions are added one statement at a time (Lambda
+    /// permissions, EventBridge permissions).
+    fn put_statement(
+        &mut self,
+        c: &Change,
+        (account, region): (&str, &str),
+        kind: ResourceKind,
+        arn: String,
+        statement: Value,
+    ) {
+        let deletes = c.deletes();
+        let r = self.region_mut(account, region);
+        let existing = r.resources.iter_mut().find(|x| x.arn == arn);
+        let mut doc: Value = existing
+            .as_ref()
+            .and_then(|x| x.policy.as_ref())
+            .and_then(|p| match p {
+                PolicyDocument::Text(t) => serde_json::from_str(t).ok(),
+                PolicyDocument::Json(v) => Some(v.clone()),
+            })
+            .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
+        if let Some(list) = doc.get_mut("Statement").and_then(Value::as_array_mut) {
+            list.retain(|s| s.get("Sid") != statement.get("Sid"));
+            if !deletes {
+                list.push(statement);
+            }
+        }
+        let policy = Some(PolicyDocument::Text(doc.to_string()));
+        match existing {
+            Some(x) => x.policy = policy,
+            None => r.resources.push(ResourcePolicy {
+                kind,
+                arn: arn.clone(),
+                status: CollectionStatus::Collected,
+                policy,
+                grants: Vec::new(),
+                public_access_block: None,
+                shares: Vec::new(),
+                acl: Vec::new(),
+            }),
+        }
+        self.addresses.insert(arn, c.address.clone());
+    }
+
+    /// The region the collector filed bucket `arn` of `account` under, if it read it.
+    pub(super) fn bucket_region(&self, account: &str, arn: &str) -> Option<String> {
+        self.inventory
+            .accounts
+            .iter()
+            .find(|a| a.account_id == account)
+            .and_then(|a| {
+                a.regions
+                    .iter()
+                    .find(|r| r.resources.iter().any(|x| x.arn == arn))
+                    .map(|r| r.region.clone())
+            })
+    }
+
     /// `aws_cloudwatch_event_permission`: one statement added to a bus's policy, keyed by its
     /// `statement_id`. `principal` is an account id or `*` (then usually narrowed by a
     /// `condition` on `aws:PrincipalOrgID`).
@@ -54,38 +113,13 @@ impl Overlay<'_> {
                 _ => return Err("its `condition` is known only after apply".to_owned()),
             }
         }
-        let deletes = c.deletes();
-        let r = self.region_mut(&account, &region);
-        let existing = r.resources.iter_mut().find(|x| x.arn == arn);
-        let mut doc: Value = existing
-            .as_ref()
-            .and_then(|x| x.policy.as_ref())
-            .and_then(|p| match p {
-                PolicyDocument::Text(t) => serde_json::from_str(t).ok(),
-                PolicyDocument::Json(v) => Some(v.clone()),
-            })
-            .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
-        if let Some(list) = doc.get_mut("Statement").and_then(Value::as_array_mut) {
-            list.retain(|s| s.get("Sid") != Some(&statement["Sid"]));
-            if !deletes {
-                list.push(statement);
-            }
-        }
-        let policy = Some(PolicyDocument::Text(doc.to_string()));
-        match existing {
-            Some(x) => x.policy = policy,
-            None => r.resources.push(ResourcePolicy {
-                kind: ResourceKind::EventBus,
-                arn: arn.clone(),
-                status: CollectionStatus::Collected,
-                policy,
-                grants: Vec::new(),
-                public_access_block: None,
-                shares: Vec::new(),
-                acl: Vec::new(),
-            }),
-        }
-        self.addresses.insert(arn, c.address.clone());
+        self.put_statement(
+            c,
+            (&account, &region),
+            ResourceKind::EventBus,
+            arn,
+            statement,
+        );
         Ok(())
     }
 
@@ -130,39 +164,13 @@ impl Overlay<'_> {
         if !condition.is_empty() {
             statement["Condition"] = Value::Object(condition);
         }
-        let deletes = c.deletes();
-        let r = self.region_mut(&account, &region);
-        let existing = r.resources.iter_mut().find(|x| x.arn == arn);
-        let mut doc: Value = existing
-            .as_ref()
-            .and_then(|x| x.policy.as_ref())
-            .and_then(|p| match p {
-                PolicyDocument::Text(t) => serde_json::from_str(t).ok(),
-                PolicyDocument::Json(v) => Some(v.clone()),
-            })
-            .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
-        let sid = statement["Sid"].clone();
-        if let Some(list) = doc.get_mut("Statement").and_then(Value::as_array_mut) {
-            list.retain(|s| s.get("Sid") != Some(&sid));
-            if !deletes {
-                list.push(statement);
-            }
-        }
-        let policy = Some(PolicyDocument::Text(doc.to_string()));
-        match existing {
-            Some(x) => x.policy = policy,
-            None => r.resources.push(ResourcePolicy {
-                kind: ResourceKind::LambdaFunction,
-                arn: arn.clone(),
-                status: CollectionStatus::Collected,
-                policy,
-                grants: Vec::new(),
-                public_access_block: None,
-                shares: Vec::new(),
-                acl: Vec::new(),
-            }),
-        }
-        self.addresses.insert(arn, c.address.clone());
+        self.put_statement(
+            c,
+            (&account, &region),
+            ResourceKind::LambdaFunction,
+            arn,
+            statement,
+        );
         Ok(())
     }
 
@@ -448,17 +456,7 @@ impl Overlay<'_> {
         let (account, region) = self.account(c)?;
         let bucket = self.attr(c, "bucket")?;
         let arn = format!("arn:aws:s3:::{bucket}");
-        let filed = self
-            .inventory
-            .accounts
-            .iter()
-            .find(|a| a.account_id == account)
-            .and_then(|a| {
-                a.regions
-                    .iter()
-                    .find(|r| r.resources.iter().any(|x| x.arn == arn))
-                    .map(|r| r.region.clone())
-            });
+        let filed = self.bucket_region(&account, &arn);
         let r = self.region_mut(&account, &filed.unwrap_or(region));
         match r.resources.iter_mut().find(|x| x.arn == arn) {
             Some(x) => x.acl = acl,

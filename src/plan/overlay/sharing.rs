@@ -164,17 +164,7 @@ impl Overlay<'_> {
         let arn = format!("arn:aws:s3:::{bucket}");
         // The bucket's own region is where the collector filed it; a new one lands in the
         // change's.
-        let filed = self
-            .inventory
-            .accounts
-            .iter()
-            .find(|a| a.account_id == account)
-            .and_then(|a| {
-                a.regions
-                    .iter()
-                    .find(|r| r.resources.iter().any(|x| x.arn == arn))
-                    .map(|r| r.region.clone())
-            });
+        let filed = self.bucket_region(&account, &arn);
         let r = self.region_mut(&account, &filed.unwrap_or(region));
         match r.resources.iter_mut().find(|x| x.arn == arn) {
             Some(x) => x.public_access_block = Some(block),
