@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod controls;
 pub mod date;
 pub mod diff;
 pub mod evaluate;

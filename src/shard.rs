@@ -67,6 +67,14 @@ pub enum MergeError {
         first: String,
         expected: Vec<String>,
     },
+    #[error(
+        "cannot merge `{path}`: it read organization `{id}` differently from `{first}` (the tree, accounts, policies or Identity Center changed between their reads): collect the shards against one read (`tenantguard collect --organization-only`, then `--organization` in each shard)"
+    )]
+    OrganizationRead {
+        path: String,
+        id: String,
+        first: String,
+    },
     #[error("cannot merge: account {account} was collected by both `{a}` and `{b}`")]
     Overlap {
         account: String,
@@ -75,9 +83,9 @@ pub enum MergeError {
     },
 }
 
-/// Merges shard inventories. They must be of one organization and one region list, and no
-/// account may come from two shards. The organization-wide data is taken from the first; an
-/// account is out of scope only if no shard collected it.
+/// Merges shard inventories. They must be of one organization, read the same (the shards
+/// of one `collect --organization` read), and one region list, and no account may come from
+/// two shards. An account is out of scope only if no shard collected it.
 pub fn merge(inventories: Vec<Inventory>, shown: &[String]) -> Result<Inventory, MergeError> {
     let mut iter = inventories.into_iter().zip(shown);
     let (mut merged, first) = iter.next().expect("clap requires at least one");
@@ -94,6 +102,15 @@ pub fn merge(inventories: Vec<Inventory>, shown: &[String]) -> Result<Inventory,
                 found: inv.organization.id,
                 first: first.clone(),
                 expected: merged.organization.id,
+            });
+        }
+        // Rules span accounts: shards that saw different trees (an account moved, an SCP
+        // detached mid-run) would be judged against a tree no one read.
+        if inv.organization != merged.organization {
+            return Err(MergeError::OrganizationRead {
+                path: path.clone(),
+                id: inv.organization.id,
+                first: first.clone(),
             });
         }
         if inv.regions != merged.regions {

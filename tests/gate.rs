@@ -403,6 +403,20 @@ fn shards_merged_give_exactly_the_unsharded_findings() {
         .output()
         .unwrap();
     one_line_error(&out, "was collected by both");
+    // Shards that read the organization differently (an SCP detached between their reads)
+    // are refused: their rules would be judged against a tree no one read.
+    let mut changed = Inventory::load(&paths[1]).unwrap();
+    changed.organization.policies.pop();
+    let changed = write(&dir, "changed.json", &changed.to_json());
+    let out = tenantguard()
+        .arg("merge")
+        .arg(&paths[0])
+        .arg(&changed)
+        .arg("--output")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    one_line_error(&out, "read organization");
 }
 
 #[test]

@@ -92,6 +92,11 @@ enum Command {
         /// Where to write the inventory.
         #[arg(long)]
         output: PathBuf,
+        /// Read the organization (tree, accounts, SCPs, RCPs, Identity Center) and no
+        /// account: the one organization read the shards of a run collect against
+        /// (`--organization`).
+        #[arg(long, conflicts_with_all = ["shard", "organization"])]
+        organization_only: bool,
         #[command(flatten)]
         live: LiveArgs,
     },
@@ -239,6 +244,8 @@ pub enum CliError {
     Plan(#[from] crate::plan::PlanError),
     #[error("{0}")]
     Report(String),
+    #[error("`{path}`: its organization was not read ({error}); read it again with `tenantguard collect --organization-only`")]
+    OrganizationUnread { path: String, error: String },
 }
 
 /// Parses a command line without running it (tests check shipped manifests with it).
@@ -306,23 +313,35 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Collect {
             config,
             output,
+            organization_only,
             live,
         } => {
             let cfg = Config::load(&config, &rules::ids())?;
-            let inventory = collect_live(&cfg, &live, progress)?;
+            let inventory = collect_live(&cfg, &live, progress, organization_only)?;
             write_file(&output, inventory.to_json().as_bytes())?;
             let failed = inventory
                 .accounts
                 .iter()
                 .filter(|a| a.status.failure().is_some())
                 .count();
-            eprintln!(
-                "tenantguard: collected {} account(s) of {} into `{}` ({failed} not readable)",
-                inventory.accounts.len(),
-                inventory.organization.id,
-                output.display()
-            );
-            Ok(if failed > 0 {
+            let org = &inventory.organization;
+            if organization_only {
+                eprintln!(
+                    "tenantguard: read organization {} ({} account(s), {} policies) into `{}`",
+                    org.id,
+                    org.accounts.len(),
+                    org.policies.len(),
+                    output.display()
+                );
+            } else {
+                eprintln!(
+                    "tenantguard: collected {} account(s) of {} into `{}` ({failed} not readable)",
+                    inventory.accounts.len(),
+                    org.id,
+                    output.display()
+                );
+            }
+            Ok(if failed > 0 || org.status.failure().is_some() {
                 exit::INCOMPLETE
             } else {
                 exit::CLEAN

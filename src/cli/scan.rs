@@ -81,6 +81,10 @@ pub(super) struct LiveArgs {
     /// the shards' inventories with `tenantguard merge`.
     #[arg(long, value_parser = crate::shard::Shard::parse)]
     shard: Option<crate::shard::Shard>,
+    /// Collect against this organization read (`collect --organization-only` wrote it)
+    /// instead of reading the organization again: the shards of one run share one read.
+    #[arg(long, value_name = "INVENTORY")]
+    organization: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -112,6 +116,7 @@ pub(super) fn collect_live(
     config: &Config,
     live: &LiveArgs,
     progress: bool,
+    organization_only: bool,
 ) -> Result<Inventory, CliError> {
     use crate::collect::{self, AuditRole, Options, Progress};
     let runtime = tokio::runtime::Runtime::new().map_err(CliError::Runtime)?;
@@ -136,9 +141,17 @@ pub(super) fn collect_live(
             not_used: !config.collect.identity_center.enabled,
         },
         deadline: live.deadline.map(|d| tokio::time::Instant::now() + d),
+        organization: live
+            .organization
+            .as_deref()
+            .map(read_organization)
+            .transpose()?,
     };
     let filtered = !(live.accounts.is_empty() && live.tenants.is_empty() && live.ous.is_empty());
     let select = |org: &crate::inventory::Organization| {
+        if organization_only {
+            return Some(std::collections::BTreeSet::new());
+        }
         let chosen = filtered.then(|| {
             crate::select::accounts(org, config, &live.accounts, &live.tenants, &live.ous)
         });
@@ -159,6 +172,20 @@ pub(super) fn collect_live(
     })
 }
 
+/// The organization of a saved organization read: it must have been read whole, since every
+/// shard collecting against it would inherit its gaps.
+fn read_organization(path: &Path) -> Result<crate::inventory::Organization, CliError> {
+    let inventory = Inventory::load(path)?;
+    let org = inventory.organization;
+    if let Some(error) = org.status.failure() {
+        return Err(CliError::OrganizationUnread {
+            path: path.display().to_string(),
+            error: error.to_owned(),
+        });
+    }
+    Ok(org)
+}
+
 pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
     // Each phase's time at `-v`: where a slow scan spends it.
     let started = std::time::Instant::now();
@@ -166,7 +193,7 @@ pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
         Some(path) => load(path, &args.config)?,
         None => {
             let config = Config::load(&args.config, &rules::ids())?;
-            let inventory = collect_live(&config, &args.live, progress)?;
+            let inventory = collect_live(&config, &args.live, progress, false)?;
             check_organization(&inventory, &config, "(collected live)", &args.config)?;
             (inventory, config)
         }

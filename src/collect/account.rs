@@ -8,6 +8,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::scp_regions::RegionGate;
 use super::session::{Retries, Session, sdk_error};
 use super::{Options, iam, network, resources};
 use crate::inventory::{
@@ -19,10 +20,11 @@ pub async fn read(
     base: &SdkConfig,
     options: &Options,
     account: &str,
+    gate: &RegionGate,
     retries: &Retries,
 ) -> AccountInventory {
     // `instrument`, not `enter`: a span entered across awaits would tag other tasks' logs.
-    read_account(base, options, account, retries)
+    read_account(base, options, account, gate, retries)
         .instrument(tracing::info_span!("account", account))
         .await
 }
@@ -31,6 +33,7 @@ async fn read_account(
     base: &SdkConfig,
     options: &Options,
     account: &str,
+    gate: &RegionGate,
     retries: &Retries,
 ) -> AccountInventory {
     let session = Session::assumed(base, &options.audit_role, account, retries);
@@ -71,9 +74,20 @@ async fn read_account(
             }
         },
     };
+    // Regions an SCP denies the audit role are not called: every read there would fail.
+    let mut denied = gate.denied(account, &options.audit_role.arn_in(account), &regions);
+    let mut read: Vec<RegionInventory> = Vec::new();
     let limit = Arc::new(Semaphore::new(options.region_concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for region in regions.clone() {
+        if let Some(status) = denied.remove(region.as_str()) {
+            read.push(RegionInventory {
+                region,
+                status,
+                ..RegionInventory::default()
+            });
+            continue;
+        }
         let (clients, limit) = (RegionClients::new(&session, &region), limit.clone());
         let account = account.to_owned();
         tasks.spawn(async move {
@@ -84,7 +98,6 @@ async fn read_account(
             read_region(&clients, &region, &account).await
         });
     }
-    let mut read: Vec<RegionInventory> = Vec::new();
     while let Some(result) = tasks.join_next().await {
         match result {
             Ok(region) => read.push(region),

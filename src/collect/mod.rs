@@ -28,6 +28,7 @@ mod network;
 mod organization;
 mod progress;
 mod resources;
+mod scp_regions;
 mod session;
 
 pub use iam::read_roles;
@@ -56,6 +57,10 @@ pub struct Options {
     pub identity_center: identity_center::Reads,
     /// Stop starting and finishing work at this instant; the rest is marked not scanned.
     pub deadline: Option<Instant>,
+    /// The organization as an earlier run read it (`collect --organization-only`): the shards
+    /// of one nightly run collect against one read, so the organization phase is made once,
+    /// within Organizations' organization-wide quota, and every shard sees the same tree.
+    pub organization: Option<Organization>,
 }
 
 /// Why a scan stopped before it read everything.
@@ -120,6 +125,59 @@ async fn collect_all(
     retries: &Retries,
     mut stop: Pin<&mut impl Future<Output = Stop>>,
 ) -> Inventory {
+    let organization = match &options.organization {
+        Some(read) => read.clone(),
+        None => match read_organization(base, options, progress, retries, stop.as_mut()).await {
+            Ok(organization) => organization,
+            Err(unread) => return *unread,
+        },
+    };
+    let chosen = select(&organization);
+    let selected: Vec<String> = organization
+        .accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Active)
+        .map(|a| a.id.clone())
+        .filter(|id| chosen.as_ref().is_none_or(|s| s.contains(id)))
+        .collect();
+    let chosen_set: HashSet<&str> = selected.iter().map(String::as_str).collect();
+    let out_of_scope: Vec<String> = organization
+        .accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Active && !chosen_set.contains(a.id.as_str()))
+        .map(|a| a.id.clone())
+        .collect();
+    progress.start(selected.len());
+    let gate = Arc::new(scp_regions::RegionGate::new(Arc::new(organization.clone())));
+    let accounts = collect_accounts(base, options, &selected, &gate, progress, retries, stop).await;
+    progress.finish();
+    // Without a configured list each account was read in the regions it has enabled, which
+    // it recorded itself; there is no common list to hold every account to.
+    let regions = options.regions.clone().unwrap_or_default();
+    Inventory {
+        format_version: FORMAT_VERSION,
+        collected_at: Some(now_rfc3339()),
+        regions,
+        out_of_scope,
+        organization: Organization {
+            status: CollectionStatus::Collected,
+            ..organization
+        },
+        accounts,
+        unverifiable_changes: Vec::new(),
+    }
+}
+
+/// The organization phase: the tree, accounts, SCPs and RCPs, then IAM Identity Center. An
+/// organization that cannot be read leaves nothing to scan: the inventory that says so is the
+/// error.
+async fn read_organization(
+    base: &SdkConfig,
+    options: &Options,
+    progress: &Progress,
+    retries: &Retries,
+    mut stop: Pin<&mut impl Future<Output = Stop>>,
+) -> Result<Organization, Box<Inventory>> {
     let session = match &options.organization_role {
         Some(arn) => Session::assumed(base, &AuditRole::arn_only(arn), "organization", retries),
         None => Session::caller(base, retries),
@@ -139,7 +197,7 @@ async fn collect_all(
         // the scan reports itself incomplete rather than clean.
         Err(error) => {
             tracing::error!(%error, "cannot read the organization");
-            return Inventory {
+            return Err(Box::new(Inventory {
                 format_version: FORMAT_VERSION,
                 collected_at: Some(now_rfc3339()),
                 regions: options.regions.clone().unwrap_or_default(),
@@ -156,7 +214,7 @@ async fn collect_all(
                 },
                 accounts: Vec::new(),
                 unverifiable_changes: Vec::new(),
-            };
+            }));
         }
     };
     progress.phase("reading IAM Identity Center");
@@ -177,43 +235,10 @@ async fn collect_all(
             instances: Vec::new(),
         },
     };
-    let organization = Organization {
+    Ok(Organization {
         identity_center: Some(identity_center),
         ..organization
-    };
-    let chosen = select(&organization);
-    let selected: Vec<String> = organization
-        .accounts
-        .iter()
-        .filter(|a| a.status == AccountStatus::Active)
-        .map(|a| a.id.clone())
-        .filter(|id| chosen.as_ref().is_none_or(|s| s.contains(id)))
-        .collect();
-    let chosen_set: HashSet<&str> = selected.iter().map(String::as_str).collect();
-    let out_of_scope: Vec<String> = organization
-        .accounts
-        .iter()
-        .filter(|a| a.status == AccountStatus::Active && !chosen_set.contains(a.id.as_str()))
-        .map(|a| a.id.clone())
-        .collect();
-    progress.start(selected.len());
-    let accounts = collect_accounts(base, options, &selected, progress, retries, stop).await;
-    progress.finish();
-    // Without a configured list each account was read in the regions it has enabled, which
-    // it recorded itself; there is no common list to hold every account to.
-    let regions = options.regions.clone().unwrap_or_default();
-    Inventory {
-        format_version: FORMAT_VERSION,
-        collected_at: Some(now_rfc3339()),
-        regions,
-        out_of_scope,
-        organization: Organization {
-            status: CollectionStatus::Collected,
-            ..organization
-        },
-        accounts,
-        unverifiable_changes: Vec::new(),
-    }
+    })
 }
 
 /// Says, every few seconds while it happens, that requests are being retried: a throttled
@@ -237,6 +262,7 @@ async fn collect_accounts(
     base: &SdkConfig,
     options: &Options,
     ids: &[String],
+    gate: &Arc<scp_regions::RegionGate>,
     progress: &Progress,
     retries: &Retries,
     mut stop: Pin<&mut impl Future<Output = Stop>>,
@@ -244,19 +270,20 @@ async fn collect_accounts(
     let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for id in ids {
-        let (base, options, limit, id, retries) = (
+        let (base, options, limit, id, retries, gate) = (
             base.clone(),
             options.clone(),
             limit.clone(),
             id.clone(),
             retries.clone(),
+            gate.clone(),
         );
         tasks.spawn(async move {
             let _permit = limit
                 .acquire_owned()
                 .await
                 .expect("the semaphore is never closed");
-            account::read(&base, &options, &id, &retries).await
+            account::read(&base, &options, &id, &gate, &retries).await
         });
     }
     let mut done: Vec<AccountInventory> = Vec::with_capacity(ids.len());

@@ -161,7 +161,9 @@ impl<'de> Deserialize<'de> for PolicyDocument {
 }
 
 /// Whether a part of the inventory was read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum CollectionStatus {
     #[default]
@@ -170,13 +172,28 @@ pub enum CollectionStatus {
         /// What went wrong, as the collector saw it.
         error: String,
     },
+    /// Not read on purpose: the organization's SCPs certainly deny the audit role a read this
+    /// part needs, so every call would only fail. Still unread, so never clean.
+    Denied {
+        /// Why, in words (as `Failed`'s error).
+        error: String,
+        /// The denied action.
+        action: String,
+        /// The SCP that denies it (`None`: nothing attached at `target` allows it).
+        policy_id: Option<String>,
+        policy: Option<String>,
+        /// The root, OU or account the denying SCP is attached to.
+        target: String,
+    },
 }
 
 impl CollectionStatus {
     pub fn failure(&self) -> Option<&str> {
         match self {
             CollectionStatus::Collected => None,
-            CollectionStatus::Failed { error } => Some(error),
+            CollectionStatus::Failed { error } | CollectionStatus::Denied { error, .. } => {
+                Some(error)
+            }
         }
     }
 }

@@ -1,12 +1,12 @@
 //! An account or region whose collection failed, or that has no record at all. Such a scan is
 //! incomplete, and says so: an unread account is never reported clean.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
 use crate::finding::{Finding, Subject};
-use crate::inventory::{AccountInventory, AccountStatus};
+use crate::inventory::{AccountInventory, AccountStatus, CollectionStatus};
 use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 
 pub struct NotScanned;
@@ -51,6 +51,7 @@ impl Rule for NotScanned {
             .iter()
             .map(|a| (a.account_id.as_str(), a))
             .collect();
+        let mut denied: BTreeMap<(&str, &CollectionStatus), Vec<&str>> = BTreeMap::new();
         for account in org
             .accounts
             .iter()
@@ -85,13 +86,23 @@ impl Rule for NotScanned {
                         Some(region),
                         "no collection record for this region".to_owned(),
                     ),
-                    Some(r) => {
-                        if let Some(error) = r.status.failure() {
-                            report(&account.id, Some(region), error.to_owned());
+                    Some(r) => match &r.status {
+                        // Reported once per region and SCP below, not once per account.
+                        CollectionStatus::Denied { .. } => denied
+                            .entry((region.as_str(), &r.status))
+                            .or_default()
+                            .push(account.id.as_str()),
+                        status => {
+                            if let Some(error) = status.failure() {
+                                report(&account.id, Some(region), error.to_owned());
+                            }
                         }
-                    }
+                    },
                 }
             }
+        }
+        for ((region, status), accounts) in denied {
+            out.push(denied_region(self.doc(), cx, region, status, &accounts));
         }
         out.extend(identity_center_unread(self.doc(), cx));
         for data in inv.accounts.iter().filter(|a| a.status.failure().is_none()) {
@@ -195,6 +206,69 @@ fn unread_resources(
         }
     }
     out
+}
+
+/// A region the organization's SCPs deny the audit role, so collection did not call it: one
+/// finding per region and SCP, naming the accounts, with the remedy. Not proven empty: its
+/// resources may predate the SCP, and other accounts reach them through their policies.
+fn denied_region(
+    doc: &'static RuleDoc,
+    cx: &Context<'_>,
+    region: &str,
+    status: &CollectionStatus,
+    accounts: &[&str],
+) -> Finding {
+    let CollectionStatus::Denied {
+        action,
+        policy_id,
+        policy,
+        target,
+        ..
+    } = status
+    else {
+        unreachable!("only denied regions are grouped");
+    };
+    let org = &cx.inventory.organization;
+    let (by, resource, kind_path) = match (policy_id, policy) {
+        (Some(id), Some(name)) => (
+            format!("the SCP `{name}` ({id}) attached to {target} denies"),
+            format!(
+                "arn:aws:organizations::{}:policy/{}/service_control_policy/{id}",
+                org.management_account_id, org.id
+            ),
+            format!("collection/scp/{id}"),
+        ),
+        _ => (
+            format!("no SCP attached to {target} allows"),
+            format!(
+                "arn:aws:organizations::{}:organization/{}",
+                org.management_account_id, org.id
+            ),
+            format!("collection/scp-allow-list/{target}"),
+        ),
+    };
+    let shown: Vec<&str> = accounts.iter().take(5).copied().collect();
+    let more = accounts.len().saturating_sub(shown.len());
+    let listed = if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
+    Finding::new(
+        doc,
+        Subject {
+            account: org.management_account_id.clone(),
+            region: Some(region.to_owned()),
+            tenant: None,
+            resource,
+            kind_path,
+        },
+        format!(
+            "{region} was not scanned in {} account(s) ({listed}): {by} the audit role `{action}` there, so it was not called. It is not proven empty (resources may predate the SCP, and other accounts reach them through their policies): exempt the audit role in that SCP (an `ArnNotLike` test of `aws:PrincipalArn`, as Control Tower exempts its own roles), or declare the regions in scope in `[collect] regions`",
+            accounts.len()
+        ),
+        json!({"region": region, "action": action, "policy_id": policy_id, "policy": policy, "target": target, "accounts": accounts}),
+    )
 }
 
 /// A transit-gateway route table whose static routes were read in part

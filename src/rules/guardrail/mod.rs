@@ -11,111 +11,28 @@ pub mod rcp;
 pub mod required_scp_missing;
 pub mod required_scp_weakened;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::config::Guardrail;
-use crate::inventory::{Organization, PolicyKind, ServiceControlPolicy};
-use crate::policy::control::{self, Attached, Level, Qualifier, Question, Verdict};
-use crate::policy::document::{self, Statement};
-use crate::policy::request::{Known, Request};
-use crate::policy::{PolicyError, Scope};
+pub use crate::controls::Controls;
+use crate::inventory::PolicyKind;
+use crate::policy::Scope;
+use crate::policy::control::{self, Qualifier, Question, Verdict};
+use crate::policy::request::Request;
 use crate::rules::Context;
-
-/// The organization's SCPs and RCPs, parsed, by where they are attached.
-pub struct Controls<'a> {
-    parsed: Vec<(
-        &'a ServiceControlPolicy,
-        Result<Vec<Statement>, PolicyError>,
-    )>,
-    /// (kind, target) to indexes into `parsed`.
-    attached: HashMap<(PolicyKind, &'a str), Vec<usize>>,
-}
-
-impl<'a> Controls<'a> {
-    pub fn new(org: &'a Organization) -> Controls<'a> {
-        let parsed: Vec<_> = org
-            .policies
-            .iter()
-            .map(|p| (p, document::parse(&p.document)))
-            .collect();
-        let mut attached: HashMap<(PolicyKind, &str), Vec<usize>> = HashMap::new();
-        for (i, (p, _)) in parsed.iter().enumerate() {
-            for t in &p.targets {
-                attached.entry((p.kind, t.as_str())).or_default().push(i);
-            }
-        }
-        Controls { parsed, attached }
-    }
-
-    /// The levels from the root down to `account`, with the policies of `kind` on each.
-    pub fn levels(&self, path: &[&'a str], kind: PolicyKind) -> Vec<Level<'_>> {
-        path.iter()
-            .map(|target| Level {
-                target,
-                policies: self
-                    .attached
-                    .get(&(kind, *target))
-                    .into_iter()
-                    .flatten()
-                    .map(|&i| {
-                        let (p, statements) = &self.parsed[i];
-                        Attached {
-                            id: &p.id,
-                            name: &p.name,
-                            statements,
-                        }
-                    })
-                    .collect(),
-            })
-            .collect()
-    }
-
-    pub fn parsed(&self, id: &str) -> Option<&Result<Vec<Statement>, PolicyError>> {
-        self.parsed.iter().find(|(p, _)| p.id == id).map(|(_, s)| s)
-    }
-}
 
 /// The root, each OU, then the account: where SCPs and RCPs attach on its path.
 pub fn path<'a>(cx: &Context<'a>, account: &'a str) -> Vec<&'a str> {
-    let mut path = cx.tenants.tree.ancestors(account);
-    path.push(account);
-    path
+    crate::controls::path(&cx.tenants.tree, account)
 }
 
 /// The requests of "some principal of `account`": its account, organization and OU path are
 /// known; its name, tags and the rest of the request are not.
 pub fn principal_of(cx: &Context<'_>, account: &str) -> Request {
-    let org = &cx.inventory.organization;
-    let member = cx.tenants.tree.is_member(account);
-    let request = Request::default()
-        .value("aws:PrincipalAccount", account)
-        .with(
-            "aws:PrincipalArn",
-            Known::ArnInAccount {
-                partition: "aws".into(),
-                account: account.into(),
-            },
-        )
-        .value("aws:PrincipalIsAWSService", "false")
-        .with("aws:PrincipalServiceName", Known::Absent);
-    if member {
-        request
-            .value("aws:PrincipalOrgID", &org.id)
-            .value("aws:PrincipalOrgPaths", &cx.tenants.tree.org_path(account))
-    } else {
-        request
-            .with(
-                "aws:PrincipalOrgID",
-                Known::OutsideOrganization { id: org.id.clone() },
-            )
-            .with(
-                "aws:PrincipalOrgPaths",
-                Known::OutsideOrganization { id: org.id.clone() },
-            )
-    }
+    let tree = &cx.tenants.tree;
+    let org_path = tree.is_member(account).then(|| tree.org_path(account));
+    crate::controls::principal_of(&cx.inventory.organization.id, account, org_path.as_deref())
 }
 
 /// The same requests, made on a resource of `resource_account`.
