@@ -30,6 +30,19 @@ async fn run(endpoint: &str, args: Vec<String>) -> (i32, String, String) {
     .unwrap()
 }
 
+/// Runs `tenantguard` as [`run`] does, with the emulator recording: also every call made.
+async fn recorded(
+    endpoint: &str,
+    args: Vec<String>,
+) -> (i32, String, String, Vec<(String, String)>) {
+    moto::post(&format!("{endpoint}/moto-api/recorder/reset-recording"), "");
+    moto::post(&format!("{endpoint}/moto-api/recorder/start-recording"), "");
+    let (code, out, err) = run(endpoint, args).await;
+    moto::post(&format!("{endpoint}/moto-api/recorder/stop-recording"), "");
+    let recording = moto::get(&format!("{endpoint}/moto-api/recorder/download-recording"));
+    (code, out, err, common::recorded_calls(&recording))
+}
+
 fn scan_args(config: &Path, extra: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = ["scan", "--format", "json", "--config"]
         .iter()
@@ -179,28 +192,60 @@ async fn live_scan_finds_exactly_the_seeded_violations() {
     assert_eq!(code, 1);
     assert_eq!(findings(&report_saved), findings(&report));
 
-    // Two shards, collected apart and merged, give exactly the unsharded findings.
+    // One organization read, then two shards collecting against it, merged: exactly the
+    // unsharded findings, and the organization phase's calls made once, not once per shard.
+    let organization = dir.path().join("organization.json");
+    let collect = |extra: Vec<String>, output: &Path| -> Vec<String> {
+        ["collect", "--regions", REGIONS, "--config"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([config.display().to_string()])
+            .chain(extra)
+            .chain(["--output".into(), output.display().to_string()])
+            .collect()
+    };
+    let (code, _, stderr, org_calls) = recorded(
+        &endpoint,
+        collect(vec!["--organization-only".into()], &organization),
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let services = |calls: &[(String, String)]| -> BTreeSet<String> {
+        calls
+            .iter()
+            .map(|(a, _)| a.split(':').next().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        services(&org_calls).contains("organizations")
+            && !services(&org_calls).contains("ec2")
+            && !services(&org_calls).contains("iam"),
+        "the organization read reads no account: {org_calls:?}"
+    );
     let mut shards = Vec::new();
     for k in 1..=2 {
         let path = dir.path().join(format!("shard-{k}.json"));
-        let args: Vec<String> = [
-            "collect",
-            "--regions",
-            REGIONS,
-            "--shard",
-            &format!("{k}/2"),
-            "--config",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([
-            config.display().to_string(),
-            "--output".into(),
-            path.display().to_string(),
-        ])
-        .collect();
-        let (code, _, stderr) = run(&endpoint, args).await;
+        let extra = vec![
+            "--shard".to_owned(),
+            format!("{k}/2"),
+            "--organization".into(),
+            organization.display().to_string(),
+        ];
+        let (code, _, stderr, calls) = recorded(&endpoint, collect(extra, &path)).await;
         assert_eq!(code, 0, "{stderr}");
+        let read_again: Vec<&(String, String)> = calls
+            .iter()
+            .filter(|(a, _)| {
+                ["organizations:", "sso:", "identitystore:"]
+                    .iter()
+                    .any(|p| a.starts_with(p))
+            })
+            .collect();
+        assert!(
+            read_again.is_empty(),
+            "shard {k} read the organization again: {read_again:?}"
+        );
+        assert!(services(&calls).contains("ec2"), "shard {k} read accounts");
         shards.push(path.display().to_string());
     }
     let merged = dir.path().join("merged.json").display().to_string();
@@ -426,6 +471,10 @@ async fn the_audit_policies_are_exactly_what_a_scan_calls() {
         called, shipped,
         "actions called vs shipped in deploy/audit-role/"
     );
+    // The reads a region is skipped for, when an SCP denies them, are the reads it makes.
+    for action in tenantguard::collect::REGION_READS {
+        assert!(shipped.contains(*action), "{action} is not shipped");
+    }
     for action in &shipped {
         let name = action.split(':').nth(1).unwrap();
         assert!(
@@ -757,6 +806,107 @@ async fn live_guardrails_and_rcps_are_judged_by_effect() {
     let open = trust("role/beta-trusts-acme");
     assert!(open.get("blocked_by").is_none(), "{open}");
     assert_eq!(open["severity"], "critical");
+}
+
+/// An SCP denying every Region but eu-west-1 to the Tenants OU: the audit role's reads in
+/// us-east-1 would fail in its accounts, so they are not made, and the gap is reported once for
+/// the Region and the SCP, with the accounts and the remedy, instead of once per account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regions_an_scp_denies_are_not_called_and_reported_once() {
+    let _turn = moto::exclusive().await;
+    let endpoint = moto::url();
+    let s = seed::guardrail_organization(&endpoint).await;
+    let orgs = aws_sdk_organizations::Client::new(&moto::config(&endpoint).await);
+    let root = orgs.list_roots().send().await.unwrap().roots()[0]
+        .id()
+        .unwrap()
+        .to_owned();
+    let tenants = orgs
+        .list_organizational_units_for_parent()
+        .parent_id(&root)
+        .send()
+        .await
+        .unwrap()
+        .organizational_units()
+        .iter()
+        .find(|ou| ou.name() == Some("Tenants"))
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    // AWS's example region-deny SCP (global services left out of the Deny).
+    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyAllOutsideEU",
+        "Effect": "Deny",
+        "NotAction": ["iam:*", "organizations:*", "sts:*", "s3:ListAllMyBuckets", "s3:GetAccountPublic*", "ec2:DescribeRegions"],
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}
+    }]});
+    let id = orgs
+        .create_policy()
+        .name("RegionDeny")
+        .description("only eu-west-1")
+        .r#type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+        .content(deny.to_string())
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    orgs.attach_policy()
+        .policy_id(&id)
+        .target_id(&tenants)
+        .send()
+        .await
+        .unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
+    let config = dir.path().join("tenantguard.toml");
+    std::fs::write(&config, s.config()).unwrap();
+    let (code, report, stderr, calls) = recorded(
+        &endpoint,
+        scan_args(&config, &["--regions", "eu-west-1,us-east-1"]),
+    )
+    .await;
+    assert_eq!(code, 1, "{stderr}");
+    let vpc_reads = |region: &str| {
+        calls
+            .iter()
+            .filter(|(a, r)| a == "ec2:DescribeVpcs" && r == region)
+            .count()
+    };
+    // Five accounts read eu-west-1; in us-east-1 only the three outside Tenants (acme sits
+    // in Tenants/Gold, beta in Tenants).
+    assert_eq!(vpc_reads("eu-west-1"), 5, "{calls:?}");
+    assert_eq!(vpc_reads("us-east-1"), 3, "{calls:?}");
+    let v: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["complete"], false);
+    let gaps: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "not-scanned")
+        .collect();
+    assert_eq!(gaps.len(), 1, "{gaps:#?}");
+    let gap = gaps[0];
+    assert_eq!(gap["region"], "us-east-1");
+    assert!(gap["resource"].as_str().unwrap().ends_with(&id), "{gap}");
+    let accounts: BTreeSet<&str> = gap["evidence"][0]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, BTreeSet::from([s.acme.as_str(), s.beta.as_str()]));
+    let message = gap["message"].as_str().unwrap();
+    assert!(
+        message.contains("RegionDeny") && message.contains("exempt the audit role"),
+        "{message}"
+    );
 }
 
 /// Ctrl-C while the organization is being read: the scan stops there, says so in its

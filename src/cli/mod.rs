@@ -244,7 +244,9 @@ pub enum CliError {
     Plan(#[from] crate::plan::PlanError),
     #[error("{0}")]
     Report(String),
-    #[error("`{path}`: its organization was not read ({error}); read it again with `tenantguard collect --organization-only`")]
+    #[error(
+        "`{path}`: its organization was not read ({error}); read it again with `tenantguard collect --organization-only`"
+    )]
     OrganizationUnread { path: String, error: String },
 }
 

@@ -33,6 +33,7 @@ mod session;
 
 pub use iam::read_roles;
 pub use progress::Progress;
+pub use scp_regions::REGION_READS;
 pub use session::{AuditRole, RETRY_POLICY, base_config};
 use session::{Retries, Session};
 

@@ -43,7 +43,16 @@ pub mod seed;
 /// `service:Action` of every request in a moto recording: query protocols carry `Action=` in
 /// the form body, JSON protocols the `X-Amz-Target` header; the signing scope names the service.
 pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
-    let mut actions = std::collections::BTreeSet::new();
+    recorded_calls(recording)
+        .into_iter()
+        .map(|(action, _)| action)
+        .collect()
+}
+
+/// Every call of the recording, in order: its IAM action (`ec2:DescribeVpcs`) and the Region
+/// it was signed for.
+pub fn recorded_calls(recording: &str) -> Vec<(String, String)> {
+    let mut actions = Vec::new();
     for line in recording.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let headers = &v["headers"];
@@ -57,12 +66,13 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
         let Some(auth) = header("Authorization") else {
             continue;
         };
-        let service = auth
+        let scope: Vec<&str> = auth
             .split("Credential=")
             .nth(1)
-            .and_then(|c| c.split('/').nth(3))
-            .unwrap_or("?")
-            .to_owned();
+            .map(|c| c.split('/').collect())
+            .unwrap_or_default();
+        let service = scope.get(3).copied().unwrap_or("?").to_owned();
+        let region = scope.get(2).copied().unwrap_or("?").to_owned();
         let action = match header("X-Amz-Target") {
             Some(target) => target.rsplit('.').next().unwrap().to_owned(),
             // REST-JSON services (RAM) name the action in the path: `POST /getresourceshares`.
@@ -167,7 +177,7 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
                     .to_owned()
             }
         };
-        actions.insert(format!("{service}:{action}"));
+        actions.push((format!("{service}:{action}"), region));
     }
     actions
 }
