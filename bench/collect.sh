@@ -5,13 +5,18 @@
 # and per account-region from the emulator's request recording.
 #   bench/collect.sh 200 1000      (default: 200)
 # RUNS lists the scans made of each seeded organization, `;`-separated, each
-# `BINARY|CONCURRENCY|PROXY FLAGS` (default: the release build, 16, no proxy). The proxy flags
+# `BINARY|CONCURRENCY|PROXY FLAGS|TENANTGUARD FLAGS` (default: the release build, 16, no
+# proxy, no extra flags). The proxy flags
 # ("--latency-ms 60", "--throttle-percent 20 --reset-percent 2", "--bucket 20,40") put the
 # fault-injecting proxy between tenantguard and the emulator. Example:
 #   RUNS="target/release/tenantguard|16|;target/release/tenantguard|64|--latency-ms 60" bench/collect.sh 200
 # SHARD=1/100 scans one shard (the organization phase still reads
-# the whole organization: the way to count its calls at 10,000 accounts without reading them
-# all); ROLES=0 seeds accounts without roles.
+# the whole organization); ROLES=0 seeds accounts without roles.
+# ORG_ONLY=1 runs the organization phase alone (`collect --organization-only`, the one read the
+# shards of a run share): its time and calls. MAPPING=ou seeds an OU per tenant and maps
+# tenants by OU (no tag reads); the default maps them by tag. The organization phase at AWS's
+# organization-wide rate, e.g.:
+#   ORG_ONLY=1 ROLES=0 RUNS="target/release/tenantguard|16|--bucket 5,20 --bucket-service organizations" bench/collect.sh 1000
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-200}")
@@ -20,6 +25,7 @@ REGIONS=${REGIONS:-eu-west-1,us-east-1}
 CONCURRENCY=${CONCURRENCY:-16}
 
 RUNS=${RUNS:-target/release/tenantguard|$CONCURRENCY|}
+if [ -n "${ORG_ONLY:-}" ]; then command=(collect --organization-only); else command=(scan --format json); fi
 cargo build --release --quiet
 # The proxy waits on sockets, not the CPU: a debug build serves, and spares a release build of
 # the dev-dependencies it is compiled with.
@@ -35,12 +41,12 @@ dir=$(mktemp -d)
 for n in "${sizes[@]}"; do
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/reset" >/dev/null
     start=$(date +%s)
-    "$venv/bin/python" bench/seed.py "$TENANTGUARD_MOTO_URL" "$n" "$ROLES" "$REGIONS" "$dir/tenantguard.toml" >/dev/null
+    "$venv/bin/python" bench/seed.py "$TENANTGUARD_MOTO_URL" "$n" "$ROLES" "$REGIONS" "$dir/tenantguard.toml" "${MAPPING:-tag}" >/dev/null
     echo "== $n accounts: seeded in $(( $(date +%s) - start )) s"
   IFS=';' read -r -a runs <<<"$RUNS"
   for run in "${runs[@]}"; do
-    IFS='|' read -r bin conc PROXY <<<"$run"
-    echo "-- $bin, --concurrency $conc${PROXY:+, proxy $PROXY}"
+    IFS='|' read -r bin conc PROXY FLAGS <<<"$run"
+    echo "-- $bin, --concurrency $conc${PROXY:+, proxy $PROXY}${FLAGS:+, $FLAGS}"
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/reset-recording" >/dev/null
     curl -fsS -X POST "$TENANTGUARD_MOTO_URL/moto-api/recorder/start-recording" >/dev/null
     endpoint="$TENANTGUARD_MOTO_URL"
@@ -58,8 +64,8 @@ for n in "${sizes[@]}"; do
     AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
     HTTP_PROXY="$endpoint" NO_PROXY=127.0.0.1,localhost \
         /usr/bin/time -f "%e %U %S %M" -o "$dir/time" \
-        "$bin" -q scan --config "$dir/tenantguard.toml" --concurrency "$conc" \
-        ${SHARD:+--shard "$SHARD"} --format json --output "$dir/report.json"
+        "$bin" -q "${command[@]}" --config "$dir/tenantguard.toml" --concurrency "$conc" \
+        ${SHARD:+--shard "$SHARD"} $FLAGS --output "$dir/report.json"
     code=$?
     set -e
     moto_after=$(cpu "$moto_pid")
@@ -102,8 +108,13 @@ account = sum(c for a, c in calls.items() if a.split(":")[0] in ("sts", "iam"))
 regional = sum(calls.values()) - org - account
 network = sum(c for a, c in calls.items() if a.split(":")[0] in ("ec2", "ram"))
 r = json.load(open(report))
-not_scanned = sum(1 for f in r["findings"] if f["rule"] == "not-scanned")
-print(f"exit {code}; findings {len(r['findings'])}; complete {r['complete']}; not-scanned {not_scanned}")
+if "findings" in r:
+    not_scanned = sum(1 for f in r["findings"] if f["rule"] == "not-scanned")
+    print(f"exit {code}; findings {len(r['findings'])}; complete {r['complete']}; not-scanned {not_scanned}")
+else:  # an organization read (ORG_ONLY)
+    o = r["organization"]
+    tagged = sum(1 for a in o["accounts"] if a.get("tags"))
+    print(f"exit {code}; organization {o['status']['state']}: {len(o['accounts'])} accounts ({tagged} with tags read), {len(o['organizational_units'])} OUs, {len(o['policies'])} policies")
 print(f"wall {wall:.1f} s; {members / wall:.1f} accounts/s; peak RSS {int(rss) / 1024:.0f} MB")
 print(f"tenantguard CPU {cpu:.1f} s ({cpu / wall:.2f} cores); moto CPU {moto_cpu:.1f} s ({moto_cpu / wall:.2f} cores)")
 print(f"calls: {sum(calls.values())} in all; organization phase {org}; per account {account / members:.2f} (sts, iam); per account-region {regional / (members * regions):.2f} (of which network {network / (members * regions):.2f}, resource policies {(regional - network) / (members * regions):.2f})")

@@ -3,7 +3,10 @@
 //! caller, region and action like AWS's token buckets) and connection resets.
 //!
 //! cargo run --release --example fault-proxy -- UPSTREAM [--latency-ms N] [--throttle-percent N]
-//!     [--reset-percent N] [--bucket RATE,BURST]
+//!     [--reset-percent N] [--bucket RATE,BURST] [--bucket-service SERVICE]
+//!
+//! `--bucket-service organizations` applies the bucket to that service alone, one bucket for
+//! every caller and action: Organizations' quota is the whole organization's.
 //!
 //! Prints its URL on the first line, then runs until killed; on SIGTERM or Ctrl-C it prints
 //! how many requests it throttled and reset.
@@ -17,7 +20,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(upstream) = args.first().cloned() else {
         eprintln!(
-            "usage: fault-proxy UPSTREAM [--latency-ms N] [--throttle-percent N] [--reset-percent N] [--bucket RATE,BURST]"
+            "usage: fault-proxy UPSTREAM [--latency-ms N] [--throttle-percent N] [--reset-percent N] [--bucket RATE,BURST] [--bucket-service SERVICE]"
         );
         std::process::exit(3);
     };
@@ -42,6 +45,7 @@ fn main() {
                 let (rate, burst) = value.split_once(',').unwrap_or((value, value));
                 faults.bucket = Some((number(rate), number(burst)));
             }
+            "--bucket-service" => faults.bucket_service = Some(value.clone()),
             other => {
                 eprintln!("fault-proxy: unknown flag `{other}`");
                 std::process::exit(3);

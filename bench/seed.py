@@ -4,7 +4,10 @@ Each account gets ROLES roles (own-account, management, service and vendor trust
 every 50th account a planted cross-tenant trust), one VPC per region, and every 100th account
 a live peering with its neighbour. Prints the organization id and writes tenantguard.toml.
 
-usage: python seed.py ENDPOINT ACCOUNTS ROLES REGION[,REGION...] CONFIG_OUT
+usage: python seed.py ENDPOINT ACCOUNTS ROLES REGION[,REGION...] CONFIG_OUT [MAPPING]
+
+MAPPING is how the configuration maps tenants: `tag` (default: every account tagged, read one
+ListTagsForResource each) or `ou` (an OU per tenant under Tenants, mapped by path: no tag read).
 """
 
 import json
@@ -13,6 +16,7 @@ import sys
 import boto3
 
 endpoint, accounts, roles, regions, config_out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(","), sys.argv[5]
+mapping = sys.argv[6] if len(sys.argv) > 6 else "tag"
 kw = dict(endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
 
 orgs = boto3.client("organizations", **kw)
@@ -23,8 +27,12 @@ ids = []
 for i in range(accounts):
     status = orgs.create_account(AccountName=f"t{i}", Email=f"t{i}@example.com")["CreateAccountStatus"]
     account = status["AccountId"]
-    orgs.move_account(AccountId=account, SourceParentId=root, DestinationParentId=tenants_ou)
-    orgs.tag_resource(ResourceId=account, Tags=[{"Key": "tenant", "Value": f"t{i}"}])
+    if mapping == "ou":
+        parent = orgs.create_organizational_unit(ParentId=tenants_ou, Name=f"t{i}")["OrganizationalUnit"]["Id"]
+    else:
+        parent = tenants_ou
+        orgs.tag_resource(ResourceId=account, Tags=[{"Key": "tenant", "Value": f"t{i}"}])
+    orgs.move_account(AccountId=account, SourceParentId=root, DestinationParentId=parent)
     ids.append(account)
 
 
@@ -69,5 +77,9 @@ for i, account in enumerate(ids):
         ec2.create_vpc_peering_connection(VpcId=vpcs[(account, regions[0])], PeerOwnerId=neighbour, PeerVpcId=vpcs[(neighbour, regions[0])], PeerRegion=regions[0])
 
 with open(config_out, "w") as f:
-    f.write(f'[organization]\nid = "{org["Id"]}"\n\n[tenants]\ntag_key = "tenant"\n\n[collect]\nregions = {json.dumps(regions)}\n\n[[third_parties]]\nname = "vendor"\naccounts = ["999900000001"]\n')
+    if mapping == "ou":
+        tenants = "[tenants.ous]\n" + "".join(f'"Tenants/t{i}" = "t{i}"\n' for i in range(accounts))
+    else:
+        tenants = 'tag_key = "tenant"\n'
+    f.write(f'[organization]\nid = "{org["Id"]}"\n\n[tenants]\n{tenants}\n[collect]\nregions = {json.dumps(regions)}\n\n[[third_parties]]\nname = "vendor"\naccounts = ["999900000001"]\n')
 print(org["Id"])

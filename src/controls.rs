@@ -60,6 +60,22 @@ impl<'a> Controls<'a> {
             .collect()
     }
 
+    /// Whether any policy of `kind` is attached to `target` itself.
+    pub fn has_attached(&self, kind: PolicyKind, target: &str) -> bool {
+        self.attached.contains_key(&(kind, target))
+    }
+
+    /// The policies of `kind`'s texts.
+    pub fn texts(&self, kind: PolicyKind) -> impl Iterator<Item = String> + '_ {
+        self.parsed
+            .iter()
+            .filter(move |(p, _)| p.kind == kind)
+            .map(|(p, _)| match &p.document {
+                crate::inventory::PolicyDocument::Text(t) => t.clone(),
+                crate::inventory::PolicyDocument::Json(v) => v.to_string(),
+            })
+    }
+
     pub fn parsed(&self, id: &str) -> Option<&Result<Vec<Statement>, PolicyError>> {
         self.parsed.iter().find(|(p, _)| p.id == id).map(|(_, s)| s)
     }

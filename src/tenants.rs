@@ -65,6 +65,36 @@ pub struct TenantMap<'a> {
     tenant_accounts: BTreeSet<&'a str>,
 }
 
+/// The owner of `id` as everything but its tag decides it: the management account, the
+/// explicit account table, the platform list, the deepest mapped OU.
+fn untagged_owner(tree: &OrgTree<'_>, config: &Config, id: &str) -> Option<Owner> {
+    if id == tree.organization().management_account_id {
+        Some(Owner::Platform(PlatformRole::Management))
+    } else if let Some(t) = config.tenants.accounts.get(id) {
+        Some(Owner::Tenant(t.clone()))
+    } else if let Some(role) = config.platform.get(id) {
+        Some(Owner::Platform(*role))
+    } else {
+        ou_tenant(tree, id, config).map(Owner::Tenant)
+    }
+}
+
+/// The accounts whose tenant only their tag can decide: the tags collection must read
+/// (`ListTagsForResource`, one call per account at Organizations' organization-wide rate).
+/// None when tenants are not mapped by tag; an account the table, the platform list or an OU
+/// maps needs no tag, since those come first.
+pub fn decided_by_tag(org: &Organization, config: &Config) -> Vec<String> {
+    if config.tenants.tag_key.is_none() {
+        return Vec::new();
+    }
+    let tree = OrgTree::new(org);
+    org.accounts
+        .iter()
+        .filter(|a| untagged_owner(&tree, config, &a.id).is_none())
+        .map(|a| a.id.clone())
+        .collect()
+}
+
 impl<'a> TenantMap<'a> {
     /// Maps every account of the organization. Precedence: the explicit account table, then
     /// the platform list, then the deepest mapped OU on the account's path, then the tag.
@@ -74,25 +104,17 @@ impl<'a> TenantMap<'a> {
         let mut owners = HashMap::new();
         for account in &org.accounts {
             let id = account.id.as_str();
-            let owner = if id == org.management_account_id {
-                Owner::Platform(PlatformRole::Management)
-            } else if let Some(t) = config.tenants.accounts.get(id) {
-                Owner::Tenant(t.clone())
-            } else if let Some(role) = config.platform.get(id) {
-                Owner::Platform(*role)
-            } else if let Some(t) = ou_tenant(&tree, id, config) {
-                Owner::Tenant(t)
-            } else if let Some(t) = config
-                .tenants
-                .tag_key
-                .as_ref()
-                .and_then(|k| account.tags.get(k))
-                .filter(|t| !t.is_empty())
-            {
-                Owner::Tenant(t.clone())
-            } else {
-                Owner::Unmapped
-            };
+            let owner = untagged_owner(&tree, config, id)
+                .or_else(|| {
+                    config
+                        .tenants
+                        .tag_key
+                        .as_ref()
+                        .and_then(|k| account.tags.get(k))
+                        .filter(|t| !t.is_empty())
+                        .map(|t| Owner::Tenant(t.clone()))
+                })
+                .unwrap_or(Owner::Unmapped);
             owners.insert(id, owner);
         }
         let tenant_accounts = owners
@@ -238,4 +260,51 @@ fn ou_tenant(tree: &OrgTree<'_>, account: &str, config: &Config) -> Option<Strin
             .or_else(|| config.tenants.ous.get(&tree.name_path(ou)))
             .cloned()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Reading tags only where `decided_by_tag` says gives every account the owner it has
+    /// with every tag read: the calls left out decide nothing.
+    #[test]
+    fn tags_are_needed_only_where_nothing_else_decides() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+        let inventory = crate::inventory::Inventory::load(&root.join("inventory.json")).unwrap();
+        let config = Config::load(&root.join("tenantguard.toml"), &crate::rules::ids()).unwrap();
+        let org = &inventory.organization;
+        let needed = decided_by_tag(org, &config);
+        for skipped in [org.management_account_id.as_str(), "220000000001"] {
+            assert!(!needed.iter().any(|id| id == skipped), "{skipped}");
+        }
+        assert!(!needed.is_empty() && needed.len() < org.accounts.len());
+        let mut pruned = org.clone();
+        for account in &mut pruned.accounts {
+            if !needed.contains(&account.id) {
+                account.tags.clear();
+            }
+        }
+        let (full, fewer) = (
+            TenantMap::new(org, &config),
+            TenantMap::new(&pruned, &config),
+        );
+        for account in &org.accounts {
+            assert_eq!(
+                full.owner(&account.id),
+                fewer.owner(&account.id),
+                "{}",
+                account.id
+            );
+        }
+        let untagged = Config {
+            tenants: crate::config::TenantsSection {
+                tag_key: None,
+                ..config.tenants.clone()
+            },
+            ..config.clone()
+        };
+        assert!(decided_by_tag(org, &untagged).is_empty());
+    }
 }

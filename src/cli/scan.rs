@@ -65,6 +65,11 @@ pub(super) struct LiveArgs {
     /// Organizations calls at once (its rate limits are organization-wide and low).
     #[arg(long, default_value_t = 4)]
     organization_concurrency: usize,
+    /// Organizations calls a second, at most: its quota is shared by the whole organization
+    /// (every caller, every tool), so the organization phase keeps below it instead of
+    /// retrying through `TooManyRequestsException`; 0 leaves it unpaced.
+    #[arg(long, default_value_t = 4.0)]
+    organization_rate: f64,
     /// Stop after this long (e.g. 90s, 15m, 2h), keep what was read, mark the rest not scanned.
     #[arg(long, value_parser = crate::collect::parse_duration)]
     deadline: Option<std::time::Duration>,
@@ -134,7 +139,7 @@ pub(super) fn collect_live(
         concurrency: live.concurrency,
         region_concurrency: live.region_concurrency,
         organization_concurrency: live.organization_concurrency,
-        read_tags: config.tenants.tag_key.is_some(),
+        organization_rate: Some(live.organization_rate).filter(|r| *r > 0.0),
         identity_center: collect::identity_center::Reads {
             region: config.collect.identity_center.region.clone(),
             role_arn: config.collect.identity_center.role_arn.clone(),
@@ -168,7 +173,9 @@ pub(super) fn collect_live(
     };
     runtime.block_on(async {
         let base = collect::base_config(live.profile.as_deref(), live.max_attempts).await;
-        Ok(collect::collect(&base, &options, &select, &Progress::new(progress)).await)
+        let tags =
+            |org: &crate::inventory::Organization| crate::tenants::decided_by_tag(org, config);
+        Ok(collect::collect(&base, &options, &select, &tags, &Progress::new(progress)).await)
     })
 }
 

@@ -26,6 +26,7 @@ mod iam;
 pub mod identity_center;
 mod network;
 mod organization;
+mod pace;
 mod progress;
 mod resources;
 mod scp_regions;
@@ -52,8 +53,8 @@ pub struct Options {
     pub region_concurrency: usize,
     /// Organizations calls at once (its limits are organization-wide).
     pub organization_concurrency: usize,
-    /// Read every account's tags: only when tenants are mapped by tag.
-    pub read_tags: bool,
+    /// Organizations calls a second (`None`: unpaced): below the organization-wide quota.
+    pub organization_rate: Option<f64>,
     /// Where to read IAM Identity Center.
     pub identity_center: identity_center::Reads,
     /// Stop starting and finishing work at this instant; the rest is marked not scanned.
@@ -98,18 +99,19 @@ async fn stop_signal(deadline: Option<Instant>) -> Stop {
 
 /// Collects the organization, then every selected account in parallel.
 /// `select` picks the accounts to scan once the organization is known; `None` scans every
-/// active account.
+/// active account. `tags` picks the accounts whose tags to read, once the tree is known.
 pub async fn collect(
     base: &SdkConfig,
     options: &Options,
     select: &(dyn Fn(&Organization) -> Option<BTreeSet<String>> + Sync),
+    tags: organization::TagsNeeded<'_>,
     progress: &Progress,
 ) -> Inventory {
     let retries = Retries::default();
     let reporter = tokio::spawn(report_retries(retries.clone(), progress.handle()));
     let stop = stop_signal(options.deadline);
     tokio::pin!(stop);
-    let inventory = collect_all(base, options, select, progress, &retries, stop).await;
+    let inventory = collect_all(base, options, select, tags, progress, &retries, stop).await;
     reporter.abort();
     let retried = retries.snapshot();
     if !retried.is_empty() {
@@ -122,16 +124,19 @@ async fn collect_all(
     base: &SdkConfig,
     options: &Options,
     select: &(dyn Fn(&Organization) -> Option<BTreeSet<String>> + Sync),
+    tags: organization::TagsNeeded<'_>,
     progress: &Progress,
     retries: &Retries,
     mut stop: Pin<&mut impl Future<Output = Stop>>,
 ) -> Inventory {
     let organization = match &options.organization {
         Some(read) => read.clone(),
-        None => match read_organization(base, options, progress, retries, stop.as_mut()).await {
-            Ok(organization) => organization,
-            Err(unread) => return *unread,
-        },
+        None => {
+            match read_organization(base, options, tags, progress, retries, stop.as_mut()).await {
+                Ok(organization) => organization,
+                Err(unread) => return *unread,
+            }
+        }
     };
     let chosen = select(&organization);
     let selected: Vec<String> = organization
@@ -175,6 +180,7 @@ async fn collect_all(
 async fn read_organization(
     base: &SdkConfig,
     options: &Options,
+    tags: organization::TagsNeeded<'_>,
     progress: &Progress,
     retries: &Retries,
     mut stop: Pin<&mut impl Future<Output = Stop>>,
@@ -185,11 +191,12 @@ async fn read_organization(
     };
     let reads = organization::Reads {
         concurrency: options.organization_concurrency,
-        tags: options.read_tags,
+        rate: options.organization_rate,
+        tags,
     };
     progress.phase("reading the organization");
     let read = tokio::select! {
-        read = organization::read(&session, reads) => read,
+        read = organization::read(&session, reads, progress) => read,
         stop = &mut stop => Err(stop.before("the organization was read")),
     };
     let organization = match read {

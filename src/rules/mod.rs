@@ -59,6 +59,8 @@ pub struct Context<'a> {
     pub accounts: HashMap<&'a str, &'a AccountInventory>,
     /// The organization's SCPs and RCPs, parsed once.
     pub controls: guardrail::Controls<'a>,
+    /// Guardrail verdicts, judged once per class of accounts for both guardrail rules.
+    pub guardrail_memo: guardrail::Memo,
     /// Canonical user id → account id, for the accounts whose id was read: S3 ACLs name
     /// accounts this way.
     pub canonical: HashMap<&'a str, &'a str>,
@@ -82,6 +84,7 @@ impl<'a> Context<'a> {
             config,
             accounts,
             controls: guardrail::Controls::new(&inventory.organization),
+            guardrail_memo: guardrail::Memo::default(),
             canonical,
         }
     }

@@ -29,6 +29,9 @@ pub struct Faults {
     /// Throttle like AWS: a token bucket per caller (access key), region and action, of
     /// `(requests per second, burst)`.
     pub bucket: Option<(f64, f64)>,
+    /// Apply `bucket` to this service alone, one bucket for all its callers and actions: an
+    /// organization-wide quota such as Organizations'.
+    pub bucket_service: Option<String>,
 }
 
 /// Token buckets by (access key, region, action): (tokens, last refill).
@@ -206,15 +209,19 @@ async fn handle(mut client: TcpStream, upstream: &str, state: &State) -> std::io
             })
         })
         .unwrap_or_default();
+    let service = scope.get(3).copied().unwrap_or("");
     let over_budget = faults.bucket.is_some_and(|bucket| {
-        let key = format!("{}/{region}/{action}", scope.first().copied().unwrap_or(""));
+        let key = match faults.bucket_service.as_deref() {
+            None => format!("{}/{region}/{action}", scope.first().copied().unwrap_or("")),
+            Some(s) if s == service => s.to_owned(),
+            Some(_) => return false,
+        };
         !take_token(&state.buckets, key, bucket)
     });
     let every = faults.throttle_every > 0 && n % faults.throttle_every == faults.throttle_every - 1;
     let random = faults.throttle_percent > 0 && percentile(n, 2) < faults.throttle_percent;
     if every || random || over_budget {
         throttled.fetch_add(1, Ordering::SeqCst);
-        let service = scope.get(3).copied().unwrap_or("");
         return if service == "s3" {
             // S3 is REST-XML: it throttles with `SlowDown` on a 503.
             respond(&mut client, "503 Slow Down", "application/xml",

@@ -192,6 +192,47 @@ mod guardrails {
         assert!(info.message.contains("ou-t1-tenants"), "{}", info.message);
     }
 
+    /// Acme's two accounts sit in one OU, so their verdicts are judged once and shared; what
+    /// tells them apart must not be shared: an SCP naming one of them, and a citation of an
+    /// SCP attached to the account itself.
+    #[test]
+    fn accounts_judged_together_keep_their_own_verdicts_and_citations() {
+        let named = with_scp(
+            deny_peering(json!({"StringNotEquals": {"aws:PrincipalAccount": ACME2}})),
+            &["ou-t1-tenants"],
+        );
+        assert_eq!(open_accounts(&named), [ACME2]);
+        let mut org = with_scp(json!({"Statement": []}), &["r-t1"]);
+        let allow_list = policy(
+            PolicyKind::ServiceControlPolicy,
+            "AllowList",
+            json!({"Statement": {"Effect": "Allow", "Action": ["s3:*", "iam:*"], "Resource": "*"}}),
+            &[ACME, ACME2],
+        );
+        org.inventory.organization.policies[0]
+            .targets
+            .retain(|t| t != ACME && t != ACME2);
+        org.inventory.organization.policies.push(allow_list);
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let blocked: Vec<_> = evaluate(&org.inventory, &config)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "guardrail-blocks-action")
+            .collect();
+        assert_eq!(blocked.len(), 2, "{blocked:?}");
+        for f in &blocked {
+            let other = if f.account == ACME { ACME2 } else { ACME };
+            assert!(
+                f.message.contains(&format!("attached at {}", f.account))
+                    && !f.message.contains(other),
+                "{}",
+                f.message
+            );
+            let evidence = serde_json::to_string(&f.evidence).unwrap();
+            assert!(!evidence.contains(other), "{evidence}");
+        }
+    }
+
     #[test]
     fn scps_that_are_not_enabled_deny_nothing() {
         let mut org = with_scp(deny_peering(Value::Null), &["r-t1"]);

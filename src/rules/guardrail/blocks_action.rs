@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::{judge_guardrail, path, scps_on_path, tenant_accounts};
+use super::{Judged, judgments, localized, path, scps_on_path, tenant_accounts};
 use crate::finding::{Finding, Subject};
 use crate::policy::control::Verdict;
 use crate::rules::{Context, Rule, RuleDoc, rule_doc};
@@ -28,8 +28,20 @@ impl Rule for GuardrailBlocksAction {
             .par_iter()
             .flat_map_iter(|(account, tenant)| {
                 let mut out = Vec::new();
-            for guardrail in &cx.config.guardrails {
-                let (deny, allow) = judge_guardrail(cx, &cx.controls, account, guardrail);
+            let judged = judgments(cx, account);
+            for (guardrail, (deny, allow)) in cx.config.guardrails.iter().zip(&judged.judged) {
+                let blocks = |j: &Judged, needed: bool| match &j.verdict {
+                    Verdict::NotAllowed { .. } => true,
+                    Verdict::Denied { .. } | Verdict::DeniedExcept { .. } => needed,
+                    Verdict::NotDenied { .. } => false,
+                };
+                if !deny.iter().any(|j| blocks(j, false)) && !allow.iter().any(|j| blocks(j, true)) {
+                    continue;
+                }
+                let (deny, allow) = (
+                    localized(deny, &judged, guardrail, account),
+                    localized(allow, &judged, guardrail, account),
+                );
                 let mut blocked = Vec::new();
                 for j in deny.iter().chain(&allow) {
                     if let Verdict::NotAllowed { target } = &j.verdict {

@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::{Judged, judge_guardrail, path, scps_on_path, tenant_accounts};
+use super::{Judged, judgments, localized, path, scps_on_path, tenant_accounts};
 use crate::finding::{Finding, Subject};
 use crate::rules::{Context, Rule, RuleDoc, rule_doc};
 
@@ -28,13 +28,14 @@ impl Rule for GuardrailNotEnforced {
             .par_iter()
             .flat_map_iter(|(account, tenant)| {
                 let mut found = Vec::new();
-                for guardrail in cx.config.guardrails.iter().filter(|g| !g.deny.is_empty()) {
-                    let (deny, _) = judge_guardrail(cx, &cx.controls, account, guardrail);
-                    let open: Vec<&Judged> =
-                        deny.iter().filter(|j| !j.verdict.is_denied()).collect();
-                    if open.is_empty() {
+                let judged = judgments(cx, account);
+                for (guardrail, (deny, _)) in cx.config.guardrails.iter().zip(&judged.judged) {
+                    if guardrail.deny.is_empty() || deny.iter().all(|j| j.verdict.is_denied()) {
                         continue;
                     }
+                    let deny = localized(deny, &judged, guardrail, account);
+                    let open: Vec<&Judged> =
+                        deny.iter().filter(|j| !j.verdict.is_denied()).collect();
                     let path = path(cx, account);
                     let reasons = if super::scps_enabled(&org.roots) {
                         reasons(&open)
