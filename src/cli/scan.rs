@@ -250,7 +250,11 @@ pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
     if !evaluation.complete() {
         eprintln!("tenantguard: {}", report::completeness(&evaluation));
     }
-    Ok(exit_code(&evaluation, args.fail_on, args.fail_on_new))
+    let code = exit_code(&evaluation, args.fail_on, args.fail_on_new);
+    // The process ends here: freeing an inventory of 10,000 accounts (millions of small
+    // allocations) one by one would cost a tenth of a second the system does in one go.
+    std::mem::forget(inventory);
+    Ok(code)
 }
 
 /// Writes the report of `evaluation` in `format` to `output` (standard output if none).

@@ -97,6 +97,9 @@ pub struct AccountView<'a> {
     pub roles: Vec<(&'a Role, Analysis)>,
     /// Every resource read with a policy or grants, in collected regions.
     pub resources: Vec<ResourceView<'a>>,
+    /// Each trust grant of `roles` (role index, grant index) and whom it reaches, resolved once
+    /// for the trust rules that each read one kind of it.
+    pub trust_reach: std::sync::OnceLock<Vec<(usize, usize, crate::tenants::Reach)>>,
 }
 
 /// A resource and its policy's analysis (`None`: it has no policy, only grants or shares).
@@ -104,6 +107,9 @@ pub struct ResourceView<'a> {
     pub region: &'a str,
     pub resource: &'a crate::inventory::ResourcePolicy,
     pub analysis: Option<Result<crate::policy::resource::ResourceAnalysis, PolicyError>>,
+    /// Whom it grants what, resolved to tenants once for the six resource rules that each
+    /// report one class of it.
+    pub reached: std::sync::OnceLock<Vec<resource::Reached>>,
 }
 
 /// A trust policy's analysis, shared by every role whose document is the same.
@@ -255,6 +261,7 @@ impl<'a> AccountView<'a> {
                         .policy
                         .as_ref()
                         .map(|p| crate::policy::resource::analyse(p, &scope)),
+                    reached: std::sync::OnceLock::new(),
                 }
             })
             .collect();
@@ -263,6 +270,7 @@ impl<'a> AccountView<'a> {
             owner: tenants.owner(id),
             roles,
             resources,
+            trust_reach: std::sync::OnceLock::new(),
         }
     }
 }

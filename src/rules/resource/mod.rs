@@ -379,11 +379,9 @@ pub fn report(
     out: &mut Vec<Finding>,
 ) {
     for rv in &view.resources {
-        for r in reached(cx, view, rv)
-            .into_iter()
-            .filter(|r| r.class == class)
-        {
-            out.push(finding(doc, cx, view, rv, &r));
+        let reached = rv.reached.get_or_init(|| reached(cx, view, rv));
+        for r in reached.iter().filter(|r| r.class == class) {
+            out.push(finding(doc, cx, view, rv, r));
         }
     }
 }

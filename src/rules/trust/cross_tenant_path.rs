@@ -36,7 +36,7 @@ impl Rule for CrossTenantPath {
             return;
         };
         trust::each_grant(cx, view, |role, analysis, grant, reach| {
-            for account in trust::named_accounts(&reach) {
+            for account in trust::named_accounts(reach) {
                 let other = match cx.tenants.owner(account) {
                     Owner::Tenant(t) => t != *tenant,
                     Owner::Unmapped => true,

@@ -18,7 +18,7 @@ impl Rule for ExternalTrust {
             let subject = || trust::role_subject(view, role);
             let evidence = || trust::evidence(role, analysis, grant);
             let role_of = format!("role `{}` of {}", role.name, trust::owner_phrase(cx, view));
-            if let Reach::OtherOrganization(org) = &reach {
+            if let Reach::OtherOrganization(org) = reach {
                 let message =
                     format!("{role_of} can be assumed by every account of organization `{org}`");
                 out.push(

@@ -26,32 +26,47 @@ use crate::tenants::{Owner, Reach};
 pub fn each_grant<'v>(
     cx: &Context<'_>,
     view: &'v AccountView<'_>,
-    mut f: impl FnMut(&'v Role, &'v TrustAnalysis, &'v Grant, Reach),
+    mut f: impl FnMut(&'v Role, &'v TrustAnalysis, &'v Grant, &'v Reach),
 ) {
-    let account = view.inventory.account_id.as_str();
-    let org_path = cx.tenants.tree.org_path(account);
-    for (role, analysis) in &view.roles {
+    let reached = view.trust_reach.get_or_init(|| reach_of_grants(cx, view));
+    for (r, g, reach) in reached {
+        let (role, analysis) = &view.roles[*r];
         if let Ok(analysis) = analysis.as_ref() {
-            for grant in &analysis.grants {
-                if let Trustee::Service { .. } = grant.trustee {
-                    let scope = Scope::of_arn(
-                        &role.arn,
-                        account,
-                        &cx.inventory.organization.id,
-                        Some(&org_path),
-                    );
-                    let sources = source::sources(grant.conditions(), &scope, true)
-                        .filter(|s| source::all_pinned(s))
-                        .unwrap_or_default();
-                    for s in sources {
-                        f(role, analysis, grant, cx.tenants.reach(&s));
-                    }
-                    continue;
-                }
-                f(role, analysis, grant, cx.tenants.reach(&grant.trustee));
-            }
+            f(role, analysis, &analysis.grants[*g], reach);
         }
     }
+}
+
+/// Every trust grant of the account's roles and whom it reaches: a service's grant through
+/// each source its conditions pin it to.
+fn reach_of_grants(cx: &Context<'_>, view: &AccountView<'_>) -> Vec<(usize, usize, Reach)> {
+    let account = view.inventory.account_id.as_str();
+    let org_path = cx.tenants.tree.org_path(account);
+    let mut out = Vec::new();
+    for (r, (role, analysis)) in view.roles.iter().enumerate() {
+        let Ok(analysis) = analysis.as_ref() else {
+            continue;
+        };
+        for (g, grant) in analysis.grants.iter().enumerate() {
+            if let Trustee::Service { .. } = grant.trustee {
+                let scope = Scope::of_arn(
+                    &role.arn,
+                    account,
+                    &cx.inventory.organization.id,
+                    Some(&org_path),
+                );
+                let sources = source::sources(grant.conditions(), &scope, true)
+                    .filter(|s| source::all_pinned(s))
+                    .unwrap_or_default();
+                for s in sources {
+                    out.push((r, g, cx.tenants.reach(&s)));
+                }
+                continue;
+            }
+            out.push((r, g, cx.tenants.reach(&grant.trustee)));
+        }
+    }
+    out
 }
 
 pub fn role_subject(view: &AccountView<'_>, role: &Role) -> Subject {
@@ -144,7 +159,7 @@ pub fn report_reached_accounts(
     outside: impl Fn(&Owner) -> bool,
 ) {
     each_grant(cx, view, |role, analysis, grant, reach| {
-        for account in named_accounts(&reach) {
+        for account in named_accounts(reach) {
             if !outside(&cx.tenants.owner(account)) {
                 continue;
             }

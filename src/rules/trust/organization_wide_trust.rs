@@ -15,7 +15,7 @@ impl Rule for OrganizationWideTrust {
 
     fn check_account(&self, cx: &Context<'_>, view: &AccountView<'_>, out: &mut Vec<Finding>) {
         trust::each_grant(cx, view, |role, analysis, grant, reach| {
-            if reach != Reach::WholeOrganization {
+            if *reach != Reach::WholeOrganization {
                 return;
             }
             let who = format!(
