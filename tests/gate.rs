@@ -417,6 +417,58 @@ fn shards_merged_give_exactly_the_unsharded_findings() {
         .output()
         .unwrap();
     one_line_error(&out, "read organization");
+    // `--shards N` reads every shard of a `{shard}` path, and a missing one fails the merge:
+    // a partial set is never merged.
+    let template = dir.path().join("shard-{shard}.json");
+    tenantguard()
+        .args(["merge", "--shards", "3"])
+        .arg(&template)
+        .arg("--output")
+        .arg(&merged)
+        .assert()
+        .success();
+    let (_, from_template) = scan(&merged, &["--format", "json"]);
+    assert_eq!(
+        json(&from_template)["findings"],
+        json(&whole_report)["findings"]
+    );
+    let out = tenantguard()
+        .args(["merge", "--shards", "4"])
+        .arg(&template)
+        .arg("--output")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    one_line_error(&out, "shard-4.json");
+}
+
+/// A runner's copy index picks the shard: unset or out of range, a one-line error before any
+/// AWS call.
+#[test]
+fn the_shard_index_comes_from_the_runner_environment() {
+    let dir = TempDir::new().unwrap();
+    let run = |index: Option<&str>| {
+        let mut cmd = tenantguard();
+        cmd.args([
+            "collect",
+            "--shards",
+            "2",
+            "--shard-index-from",
+            "TG_TEST_INDEX",
+        ])
+        .arg("--config")
+        .arg(demo().with_file_name("tenantguard.toml"))
+        .arg("--output")
+        .arg(dir.path().join("shard-{shard}.json"))
+        .env_remove("TG_TEST_INDEX");
+        if let Some(i) = index {
+            cmd.env("TG_TEST_INDEX", i);
+        }
+        cmd.output().unwrap()
+    };
+    one_line_error(&run(None), "TG_TEST_INDEX: it is not set");
+    one_line_error(&run(Some("2")), "index 2 is not below --shards 2");
+    one_line_error(&run(Some("x")), "`x` is not an index");
 }
 
 #[test]

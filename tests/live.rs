@@ -277,6 +277,119 @@ async fn live_scan_finds_exactly_the_seeded_violations() {
     );
 }
 
+/// A run without a shared disk (AWS Batch, pods on several nodes): the configuration, the
+/// organization read, a shard, the merged inventory and the report all live in S3, read and
+/// written by tenantguard itself; the findings are the local run's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_file_of_a_run_can_live_in_s3() {
+    let Scenario {
+        _turn,
+        endpoint,
+        seeded: _,
+        dir,
+        config,
+    } = scenario().await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&moto::config(&endpoint).await)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket().bucket("runs").send().await.unwrap();
+    s3.put_object()
+        .bucket("runs")
+        .key("config/tenantguard.toml")
+        .body(std::fs::read(&config).unwrap().into())
+        .send()
+        .await
+        .unwrap();
+    let args = |words: &[&str]| -> Vec<String> { words.iter().map(|w| w.to_string()).collect() };
+    let remote_config = "s3://runs/config/tenantguard.toml";
+    for step in [
+        args(&[
+            "collect",
+            "--organization-only",
+            "--regions",
+            REGIONS,
+            "--config",
+            remote_config,
+            "--output",
+            "s3://runs/nightly/organization.json",
+        ]),
+        args(&[
+            "collect",
+            "--shard",
+            "1/1",
+            "--organization",
+            "s3://runs/nightly/organization.json",
+            "--regions",
+            REGIONS,
+            "--config",
+            remote_config,
+            "--output",
+            "s3://runs/nightly/shard-1.json",
+        ]),
+        args(&[
+            "merge",
+            "s3://runs/nightly/shard-1.json",
+            "--output",
+            "s3://runs/nightly/inventory.json",
+        ]),
+        args(&[
+            "scan",
+            "--inventory",
+            "s3://runs/nightly/inventory.json",
+            "--config",
+            remote_config,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--output",
+            "s3://runs/nightly/tenantguard.json",
+        ]),
+    ] {
+        let (code, _, stderr) = run(&endpoint, step.clone()).await;
+        assert_eq!(code, 0, "{step:?}: {stderr}");
+    }
+    let report = s3
+        .get_object()
+        .bucket("runs")
+        .key("nightly/tenantguard.json")
+        .send()
+        .await
+        .unwrap()
+        .body
+        .collect()
+        .await
+        .unwrap()
+        .into_bytes();
+    let report = String::from_utf8(report.to_vec()).unwrap();
+    let (code, local, stderr) = run(
+        &endpoint,
+        scan_args(&config, &["--regions", REGIONS, "--fail-on", "none"]),
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(findings(&report), findings(&local));
+    // A missing object is a one-line error naming it, not a crash.
+    let (code, _, stderr) = run(
+        &endpoint,
+        args(&[
+            "merge",
+            "s3://runs/nightly/shard-2.json",
+            "--output",
+            "s3://runs/x.json",
+        ]),
+    )
+    .await;
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains("s3://runs/nightly/shard-2.json") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    drop(dir);
+}
+
 /// A deadline keeps what was read and marks the rest not scanned: here it has passed before
 /// the organization could be read, so the report says so, and the exit code is 2.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

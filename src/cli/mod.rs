@@ -4,6 +4,7 @@
 
 mod docs;
 mod guardrails;
+mod location;
 mod plan;
 mod scan;
 mod suppress;
@@ -80,6 +81,10 @@ enum Command {
         format: scan::Format,
         #[arg(long)]
         output: Option<PathBuf>,
+        /// SARIF `runAutomationDetails.id` (default `tenantguard/<organization id>/`): give
+        /// each workflow its own, so that code scanning keeps each one's alerts apart.
+        #[arg(long)]
+        sarif_category: Option<String>,
     },
     /// Judge a Terraform plan (`terraform show -json`) against the last inventory: what the
     /// change would introduce and resolve, before it is applied.
@@ -135,9 +140,14 @@ enum Command {
     },
     /// Combine the inventories of several shards into one.
     Merge {
-        /// Shard inventories, as `collect --shard K/N` wrote them.
+        /// Shard inventories, as `collect --shard K/N` wrote them; with `--shards N`, one
+        /// path holding `{shard}`, read for every shard from 1 to N.
         #[arg(required = true)]
         inventories: Vec<PathBuf>,
+        /// Expect exactly this many shards, named by the `{shard}` path: a missing one fails
+        /// the merge, so a partial set is never merged.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        shards: Option<u32>,
         #[arg(long)]
         output: PathBuf,
     },
@@ -248,6 +258,14 @@ pub enum CliError {
         "`{path}`: its organization was not read ({error}); read it again with `tenantguard collect --organization-only`"
     )]
     OrganizationUnread { path: String, error: String },
+    #[error("`{path}`: {error}")]
+    Remote { path: String, error: String },
+    #[error("--shard-index-from {variable}: {why}")]
+    ShardIndex { variable: String, why: String },
+    #[error(
+        "merge --shards N takes one inventory path holding `{{shard}}` (e.g. s3://bucket/run/shard-{{shard}}.json)"
+    )]
+    MergeTemplate,
 }
 
 /// Parses a command line without running it (tests check shipped manifests with it).
@@ -318,7 +336,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             organization_only,
             live,
         } => {
-            let cfg = Config::load(&config, &rules::ids())?;
+            let cfg = load_config(&config)?;
+            let output = scan::shard_path(&output, live.shard()?);
             let inventory = collect_live(&cfg, &live, progress, organization_only)?;
             write_file(&output, inventory.to_json().as_bytes())?;
             let failed = inventory
@@ -381,9 +400,10 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             report,
             format,
             output,
+            sarif_category,
         } => {
             let evaluation = crate::report::load_json(&report).map_err(CliError::Report)?;
-            scan::emit(&evaluation, format, None, output.as_deref())?;
+            scan::emit(&evaluation, format, sarif_category, output.as_deref())?;
             Ok(exit::CLEAN)
         }
         Command::Guardrails {
@@ -401,11 +421,23 @@ fn run(cli: Cli) -> Result<u8, CliError> {
         } => suppress(&fingerprint, &report, reason, owner, expires, &file),
         Command::Merge {
             inventories,
+            shards,
             output,
         } => {
+            let inventories = match shards {
+                None => inventories,
+                Some(n) => match inventories.as_slice() {
+                    [one] if one.to_str().is_some_and(|p| p.contains("{shard}")) => (1..=n)
+                        .map(|k| {
+                            scan::shard_path(one, Some(crate::shard::Shard { index: k, count: n }))
+                        })
+                        .collect(),
+                    _ => return Err(CliError::MergeTemplate),
+                },
+            };
             let loaded = inventories
                 .iter()
-                .map(|p| Inventory::load(p))
+                .map(|p| load_inventory(p))
                 .collect::<Result<Vec<_>, _>>()?;
             let shown: Vec<String> = inventories
                 .iter()
@@ -416,8 +448,8 @@ fn run(cli: Cli) -> Result<u8, CliError> {
             Ok(exit::CLEAN)
         }
         Command::Diff { old, new, config } => {
-            let cfg = Config::load(&config, &rules::ids())?;
-            let (old, new) = (Inventory::load(&old)?, Inventory::load(&new)?);
+            let cfg = load_config(&config)?;
+            let (old, new) = (load_inventory(&old)?, load_inventory(&new)?);
             let changes = crate::diff::diff(&old, &new, &cfg);
             if changes.is_empty() {
                 println!("no change that matters for isolation");
@@ -443,16 +475,29 @@ fn run(cli: Cli) -> Result<u8, CliError> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    std::fs::write(path, bytes).map_err(|source| CliError::Write {
-        path: path.display().to_string(),
-        source,
+    location::write(path, bytes)
+}
+
+/// The configuration at `path`: a local file or an S3 object.
+fn load_config(path: &Path) -> Result<Config, CliError> {
+    Ok(match location::read(path)? {
+        Some(text) => Config::parse(&text, &path.display().to_string(), &rules::ids())?,
+        None => Config::load(path, &rules::ids())?,
+    })
+}
+
+/// The inventory at `path`: a local file or an S3 object.
+fn load_inventory(path: &Path) -> Result<Inventory, CliError> {
+    Ok(match location::read(path)? {
+        Some(text) => Inventory::from_json(&text, &path.display().to_string())?,
+        None => Inventory::load(path)?,
     })
 }
 
 /// Loads both inputs and checks they describe the same organization.
 fn load(inventory: &Path, config: &Path) -> Result<(Inventory, Config), CliError> {
-    let cfg = Config::load(config, &rules::ids())?;
-    let inv = Inventory::load(inventory)?;
+    let cfg = load_config(config)?;
+    let inv = load_inventory(inventory)?;
     check_organization(&inv, &cfg, &inventory.display().to_string(), config)?;
     Ok((inv, cfg))
 }

@@ -84,8 +84,17 @@ pub(super) struct LiveArgs {
     ous: Vec<String>,
     /// Scan shard K of N (`K/N`, from 1): a stable, hash-based share of the accounts; merge
     /// the shards' inventories with `tenantguard merge`.
-    #[arg(long, value_parser = crate::shard::Shard::parse)]
+    #[arg(long, value_parser = crate::shard::Shard::parse, conflicts_with = "shards")]
     shard: Option<crate::shard::Shard>,
+    /// Scan one of this many shards, the one `--shard-index-from` names: for runners that
+    /// give each copy of a job its index (AWS Batch array jobs, Kubernetes Indexed Jobs).
+    #[arg(long, requires = "shard_index_from", value_parser = clap::value_parser!(u32).range(1..))]
+    shards: Option<u32>,
+    /// The environment variable holding this copy's 0-based index
+    /// (`AWS_BATCH_JOB_ARRAY_INDEX`, `JOB_COMPLETION_INDEX`); with `--shards N` it is shard
+    /// index + 1 of N.
+    #[arg(long, requires = "shards", value_name = "VARIABLE")]
+    shard_index_from: Option<String>,
     /// Collect against this organization read (`collect --organization-only` wrote it)
     /// instead of reading the organization again: the shards of one run share one read.
     #[arg(long, value_name = "INVENTORY")]
@@ -152,6 +161,7 @@ pub(super) fn collect_live(
             .map(read_organization)
             .transpose()?,
     };
+    let shard = live.shard()?;
     let filtered = !(live.accounts.is_empty() && live.tenants.is_empty() && live.ous.is_empty());
     let select = |org: &crate::inventory::Organization| {
         if organization_only {
@@ -160,7 +170,7 @@ pub(super) fn collect_live(
         let chosen = filtered.then(|| {
             crate::select::accounts(org, config, &live.accounts, &live.tenants, &live.ous)
         });
-        match live.shard {
+        match shard {
             None => chosen,
             Some(shard) => Some(
                 chosen
@@ -179,10 +189,42 @@ pub(super) fn collect_live(
     })
 }
 
+impl LiveArgs {
+    /// The shard to scan: `--shard K/N`, or the index a runner put in the environment.
+    pub(super) fn shard(&self) -> Result<Option<crate::shard::Shard>, CliError> {
+        let (Some(count), Some(var)) = (self.shards, &self.shard_index_from) else {
+            return Ok(self.shard);
+        };
+        let bad = |why: String| CliError::ShardIndex {
+            variable: var.clone(),
+            why,
+        };
+        let value = std::env::var(var).map_err(|_| bad("it is not set".to_owned()))?;
+        let index: u32 = value
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("`{value}` is not an index")))?;
+        crate::shard::Shard::parse(&format!("{}/{count}", index + 1))
+            .map(Some)
+            .map_err(|_| bad(format!("index {index} is not below --shards {count}")))
+    }
+}
+
+/// `{shard}` in an output path becomes the shard's number (from 1): one argument for every
+/// copy of an array job.
+pub(super) fn shard_path(path: &Path, shard: Option<crate::shard::Shard>) -> PathBuf {
+    match (path.to_str(), shard) {
+        (Some(p), Some(shard)) if p.contains("{shard}") => {
+            PathBuf::from(p.replace("{shard}", &shard.index.to_string()))
+        }
+        _ => path.to_owned(),
+    }
+}
+
 /// The organization of a saved organization read: it must have been read whole, since every
 /// shard collecting against it would inherit its gaps.
 fn read_organization(path: &Path) -> Result<crate::inventory::Organization, CliError> {
-    let inventory = Inventory::load(path)?;
+    let inventory = load_inventory(path)?;
     let org = inventory.organization;
     if let Some(error) = org.status.failure() {
         return Err(CliError::OrganizationUnread {
@@ -199,7 +241,7 @@ pub(super) fn scan(args: ScanArgs, progress: bool) -> Result<u8, CliError> {
     let (inventory, config) = match &args.inventory {
         Some(path) => load(path, &args.config)?,
         None => {
-            let config = Config::load(&args.config, &rules::ids())?;
+            let config = load_config(&args.config)?;
             let inventory = collect_live(&config, &args.live, progress, false)?;
             check_organization(&inventory, &config, "(collected live)", &args.config)?;
             (inventory, config)

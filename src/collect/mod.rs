@@ -35,7 +35,7 @@ mod session;
 pub use iam::read_roles;
 pub use progress::Progress;
 pub use scp_regions::REGION_READS;
-pub use session::{AuditRole, RETRY_POLICY, base_config};
+pub use session::{AuditRole, RETRY_POLICY, base_config, sdk_error};
 use session::{Retries, Session};
 
 /// What to collect, and how politely.
