@@ -70,78 +70,214 @@ fn check_commands(path: &Path, text: &str) -> usize {
     found.len()
 }
 
+/// Every action a workflow uses is pinned to a full commit, with its version as a comment;
+/// the workflow's own action is pinned to a commit of this repository whose `action.yml`
+/// declares every input the workflow passes.
+fn check_pinned_uses(file: &str, text: &str) {
+    let docs = yaml_rust2::YamlLoader::load_from_str(text).unwrap();
+    for line in text.lines().map(str::trim) {
+        let Some(uses) = line
+            .strip_prefix("- uses: ")
+            .or(line.strip_prefix("uses: "))
+        else {
+            continue;
+        };
+        let (reference, comment) = uses.split_once(" # ").unwrap_or((uses, ""));
+        let (action, sha) = reference
+            .split_once('@')
+            .unwrap_or_else(|| panic!("{file}: `{uses}` unpinned"));
+        assert!(
+            sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()),
+            "{file}: `{action}` is not pinned to a full commit"
+        );
+        assert!(
+            comment.starts_with('v'),
+            "{file}: `{action}` lacks its version comment"
+        );
+        if action != "tenantguard/tenantguard" {
+            continue;
+        }
+        let manifest = std::process::Command::new("git")
+            .args(["show", &format!("{sha}:action.yml")])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(
+            manifest.status.success(),
+            "{file}: {sha} is not a commit of this repository with action.yml"
+        );
+        let action =
+            yaml_rust2::YamlLoader::load_from_str(&String::from_utf8_lossy(&manifest.stdout))
+                .unwrap();
+        let inputs = action[0]["inputs"].as_hash().unwrap();
+        for job in docs[0]["jobs"].as_hash().unwrap().values() {
+            for step in job["steps"].as_vec().unwrap() {
+                if !step["uses"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("tenantguard/tenantguard@")
+                {
+                    continue;
+                }
+                for key in step["with"].as_hash().unwrap().keys() {
+                    let key = key.as_str().unwrap();
+                    assert!(
+                        inputs.contains_key(&yaml_rust2::Yaml::String(key.to_owned())),
+                        "{file}: the pinned action has no input `{key}`"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
-fn yaml_manifests_and_workflows_parse_and_name_real_flags() {
+fn workflows_pin_their_actions_and_use_real_inputs() {
     for file in [
         "examples/github/tenant-gate.yml",
         "examples/github/tenant-nightly.yml",
         "examples/github/tenant-plan-gate.yml",
-        "deploy/kubernetes/indexed-job.yaml",
-        "deploy/audit-role/stackset.yaml",
+        ".github/workflows/release.yml",
     ] {
-        let path = root().join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        let docs =
-            yaml_rust2::YamlLoader::load_from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert!(!docs.is_empty(), "{file}");
-        if !file.contains("stackset") {
-            assert!(check_commands(&path, &text) > 0, "{file} runs tenantguard");
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        check_pinned_uses(file, &text);
+        // Permissions are granted per job, never to the whole workflow.
+        let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+        assert!(
+            docs[0]["permissions"]
+                .as_hash()
+                .is_some_and(|h| h.is_empty()),
+            "{file}: workflow-level permissions must be empty"
+        );
+        for job in docs[0]["jobs"].as_hash().unwrap().values() {
+            assert!(
+                job["permissions"].as_hash().is_some(),
+                "{file}: a job without its permissions"
+            );
         }
     }
-    let job = std::fs::read_to_string(root().join("deploy/kubernetes/indexed-job.yaml")).unwrap();
-    let docs = yaml_rust2::YamlLoader::load_from_str(&job).unwrap();
-    assert_eq!(docs[0]["spec"]["completionMode"].as_str(), Some("Indexed"));
-    assert!(
-        job.contains("--shard")
-            && job.contains("JOB_COMPLETION_INDEX")
-            && job.contains("tenantguard merge")
-    );
-    let gate = std::fs::read_to_string(root().join("examples/github/tenant-gate.yml")).unwrap();
-    for needle in [
-        "id-token: write",
-        "upload-sarif",
-        "category:",
-        "GITHUB_STEP_SUMMARY",
-        "--fail-on-new",
-        "--baseline",
-    ] {
-        assert!(gate.contains(needle), "tenant-gate.yml lacks `{needle}`");
+    // Each workflow keeps its own code-scanning category.
+    let mut categories = std::collections::BTreeSet::new();
+    for file in ["tenant-gate", "tenant-nightly", "tenant-plan-gate"] {
+        let text =
+            std::fs::read_to_string(root().join(format!("examples/github/{file}.yml"))).unwrap();
+        let category = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("sarif-category: "))
+            .unwrap_or_else(|| panic!("{file}: no sarif-category"));
+        assert!(
+            categories.insert(category.to_owned()),
+            "{file}: category {category} shared"
+        );
     }
-    let nightly =
-        std::fs::read_to_string(root().join("examples/github/tenant-nightly.yml")).unwrap();
-    assert!(
-        nightly.contains("schedule:")
-            && nightly.contains("upload-artifact")
-            && nightly.contains("tenantguard-report")
-    );
+}
+
+/// Each runner container's arguments as the command line tenantguard would get, with the
+/// runners' placeholders filled with sample values.
+fn runner_commands() -> Vec<(String, Vec<String>)> {
+    let fill = |w: &str| {
+        w.replace("{{inputs.parameters.shard}}", "1")
+            .replace("{{workflow.parameters.shards}}", "8")
+            .replace("{{workflow.parameters.bucket}}", "tenantguard-reports")
+            .replace("{{workflow.name}}", "tenantguard-nightly-1")
+    };
+    let mut out = Vec::new();
+    let text = std::fs::read_to_string(root().join("deploy/kubernetes/cronworkflow.yaml")).unwrap();
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).unwrap();
+    for template in docs[0]["spec"]["workflowSpec"]["templates"]
+        .as_vec()
+        .unwrap()
+    {
+        if let Some(args) = template["container"]["args"].as_vec() {
+            let mut words = vec!["tenantguard".to_owned()];
+            words.extend(args.iter().map(|a| fill(a.as_str().unwrap())));
+            let name = template["name"].as_str().unwrap();
+            out.push((format!("cronworkflow {name}"), words));
+        }
+    }
+    let batch = root().join("deploy/aws-batch");
+    let definition: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(batch.join("job-definition.json")).unwrap())
+            .unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(&batch)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            name.starts_with("submit-") && name.ends_with(".json")
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        let submit: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let command = submit["containerOverrides"]["command"]
+            .as_array()
+            .or(definition["containerProperties"]["command"].as_array())
+            .unwrap();
+        let parameter = |name: &str| {
+            submit["parameters"][name]
+                .as_str()
+                .or(definition["parameters"][name].as_str())
+                .unwrap_or_else(|| panic!("{}: no parameter {name}", path.display()))
+                .to_owned()
+        };
+        let mut words = vec!["tenantguard".to_owned()];
+        words.extend(command.iter().map(|w| {
+            let w = w.as_str().unwrap();
+            w.strip_prefix("Ref::").map_or(w.to_owned(), parameter)
+        }));
+        out.push((path.display().to_string(), words));
+    }
+    out
+}
+
+/// Every `tenantguard ...` command in the READMEs' code blocks is accepted by the command
+/// line.
+#[test]
+fn readme_commands_name_real_flags() {
+    let mut found = 0;
+    for file in ["README.md", "deploy/aws-batch/README.md"] {
+        let path = root().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Code blocks, each line without its trailing comment.
+        let code: String = text
+            .split("```")
+            .skip(1)
+            .step_by(2)
+            .flat_map(str::lines)
+            .map(|l| l.split(" #").next().unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        found += check_commands(&path, &code);
+    }
+    assert!(found > 10, "{found} commands");
 }
 
 #[test]
-fn aws_batch_definitions_parse_and_name_real_flags() {
-    for file in [
-        "job-definition.json",
-        "merge-job-definition.json",
-        "submit-collect.json",
-    ] {
-        let path = root().join("deploy/aws-batch").join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        let v: serde_json::Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-        if let Some(command) = v["containerProperties"]["command"].as_array() {
-            let script = command
-                .last()
-                .unwrap()
-                .as_str()
-                .unwrap()
-                .replace("\\\"", "\"");
-            assert!(check_commands(&path, &script) > 0, "{file}");
-        }
+fn runner_files_name_real_flags() {
+    let commands = runner_commands();
+    assert_eq!(
+        commands.len(),
+        8,
+        "4 Argo templates and 4 Batch submissions"
+    );
+    for (file, words) in &commands {
+        tenantguard::cli::parse(words)
+            .unwrap_or_else(|e| panic!("{file}: `{}`: {e}", words.join(" ")));
     }
-    let submit: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("deploy/aws-batch/submit-collect.json")).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(submit["arrayProperties"]["size"], 8);
+    // The organization is read once; every shard collects against that read.
+    let shards: Vec<&Vec<String>> = commands
+        .iter()
+        .map(|(_, w)| w)
+        .filter(|w| w[1] == "collect" && !w.contains(&"--organization-only".to_owned()))
+        .collect();
+    assert_eq!(shards.len(), 2);
+    assert!(
+        shards
+            .iter()
+            .all(|w| w.contains(&"--organization".to_owned()))
+    );
 }
 
 /// The README's `# tested:` example runs on the demo organization with the exit codes it states.
