@@ -175,3 +175,307 @@ fn a_saved_json_report_renders_the_same_page() {
         .clone();
     assert_eq!(String::from_utf8(out.stderr).unwrap().lines().count(), 1);
 }
+
+/// The HTML checkers `scripts/web-tools` installs (`TENANTGUARD_WEB_TOOLS`, default
+/// `.tools/web/node_modules`).
+fn web_tools() -> PathBuf {
+    let dir = std::env::var_os("TENANTGUARD_WEB_TOOLS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/web/node_modules"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.join("vnu-jar/build/dist/vnu.jar").exists() && dir.join("axe-core/axe.min.js").exists(),
+        "the Nu HTML checker and axe-core are needed: run scripts/web-tools (./scripts/test does)"
+    );
+    dir
+}
+
+/// The W3C Nu HTML checker's errors on a page.
+fn nu_errors(page: &std::path::Path) -> Vec<String> {
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(web_tools().join("vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--format", "json"])
+        .arg(page)
+        .output()
+        .expect("Java runs the Nu HTML checker (.ci/run installs default-jre-headless)");
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    report["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("line {}: {}", m["lastLine"], m["message"]))
+        .collect()
+}
+
+/// What a page looks like in headless Chromium at `width` pixels: axe-core's violations
+/// (`id: nodes`), how wide the page is, and the elements that stick out. The page is run as
+/// written except for its CSP (which rightly refuses axe's script) and the measuring script
+/// appended. Headless Chromium's window is never narrower than 500 pixels, so narrower widths
+/// are an iframe of that width: the page's own viewport, its media queries included.
+fn in_browser(page_html: &str, name: &str, width: u32) -> (Vec<String>, u64, Vec<String>) {
+    let browser = chromium().expect("headless Chromium is needed");
+    let axe = web_tools().join("axe-core/axe.min.js");
+    let csp = page_html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let end = csp + page_html[csp..].find('>').unwrap() + 1;
+    let probe = format!(
+        r#"<script src="file://{}"></script><script>
+axe.run(document, {{resultTypes: ["violations"]}}).then(function (r) {{
+  var limit = document.documentElement.clientWidth, out = [];
+  document.querySelectorAll("body *").forEach(function (e) {{
+    var b = e.getBoundingClientRect();
+    if (b.right > limit + 1 && out.length < 8) {{ out.push(e.tagName.toLowerCase() + "." + e.className + " to " + Math.round(b.right)); }}
+  }});
+  var p = document.createElement("pre"); p.id = "probe";
+  p.textContent = JSON.stringify({{width: document.documentElement.scrollWidth, out: out,
+    violations: r.violations.map(function (v) {{ return v.id + ": " + v.nodes.length + " (" + v.help + ")"; }})}});
+  document.body.appendChild(p);
+}});</script>"#,
+        axe.display()
+    );
+    let checked = format!("{}{}", &page_html[..csp], &page_html[end..])
+        .replace("</body>", &format!("{probe}</body>"));
+    let file = out_dir().join(format!("{name}-{width}-probe.html"));
+    std::fs::write(&file, checked).unwrap();
+    let target = if width >= 500 {
+        file
+    } else {
+        let frame = out_dir().join(format!("{name}-{width}-frame.html"));
+        std::fs::write(
+            &frame,
+            format!(
+                r#"<!DOCTYPE html><html lang="en"><body style="margin:0"><iframe id="f" title="report" src="file://{}" style="width:{width}px;height:2400px;border:0"></iframe><script>
+var t = setInterval(function () {{
+  var p = document.getElementById("f").contentDocument.getElementById("probe");
+  if (p) {{ var o = document.createElement("pre"); o.id = "probe"; o.textContent = p.textContent; document.body.appendChild(o); clearInterval(t); }}
+}}, 100);</script></body></html>"#,
+                file.display()
+            ),
+        )
+        .unwrap();
+        frame
+    };
+    let profile = tempfile::TempDir::new().unwrap();
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--allow-file-access-from-files",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--window-size={},2400", width.max(500)))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--dump-dom", "--virtual-time-budget=60000"])
+        .arg(format!("file://{}", target.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let probe = dom
+        .split("<pre id=\"probe\">")
+        .nth(1)
+        .and_then(|p| p.split("</pre>").next())
+        .unwrap_or_else(|| {
+            panic!(
+                "{name}: axe did not run: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let probe = probe
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let v: serde_json::Value = serde_json::from_str(&probe).unwrap();
+    let strings = |key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect()
+    };
+    (
+        strings("violations"),
+        v["width"].as_u64().unwrap(),
+        strings("out"),
+    )
+}
+
+/// Screenshots at a desktop and a phone width, kept in `target/html-report/` (CI keeps them).
+fn screenshots(page: &std::path::Path, name: &str) {
+    let browser = chromium().expect("headless Chromium is needed");
+    for width in [1400, 390] {
+        let shot = out_dir().join(format!("{name}-{width}.png"));
+        let _ = std::fs::remove_file(&shot);
+        // Below Chromium's 500-pixel window, the page in an iframe of the width, at its left.
+        let target = if width >= 500 {
+            page.to_owned()
+        } else {
+            let view = out_dir().join(format!("{name}-{width}-view.html"));
+            std::fs::write(
+                &view,
+                format!(
+                    r#"<!DOCTYPE html><html lang="en"><body style="margin:0;background:#888"><iframe title="report" src="file://{}" style="width:{width}px;height:2400px;border:0;background:#fff"></iframe></body></html>"#,
+                    page.display()
+                ),
+            )
+            .unwrap();
+            view
+        };
+        let profile = tempfile::TempDir::new().unwrap();
+        let out = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--window-size={},2400", width.max(500)))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", target.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && shot.exists(),
+            "{name} at {width}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// A report as reviewers meet it: valid HTML (the Nu checker), no axe-core violation, no wider
+/// than the screen at 1400 and 390 pixels (tables, matrix and picture scroll inside their own
+/// box), screenshots kept.
+fn check_report(page_html: &str, name: &str) {
+    let page = out_dir().join(format!("{name}.html"));
+    std::fs::write(&page, page_html).unwrap();
+    let errors = nu_errors(&page);
+    assert!(
+        errors.is_empty(),
+        "{name}: {} HTML errors: {errors:#?}",
+        errors.len()
+    );
+    for width in [1400, 390] {
+        let (violations, page_width, out) = in_browser(page_html, name, width);
+        assert!(
+            violations.is_empty(),
+            "{name} at {width} px: {violations:#?}"
+        );
+        assert!(
+            page_width <= u64::from(width),
+            "{name}: {page_width} px wide at {width}: {out:#?}"
+        );
+    }
+    screenshots(&page, name);
+    // Identifiers are code, never Markdown backticks: the text a reader sees (not the
+    // script, the evidence JSON or attribute values) holds none.
+    let before_script = page_html.split("<script").next().unwrap();
+    let mut seen = String::new();
+    let mut rest = before_script;
+    while let Some(at) = rest.find('<') {
+        seen.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        rest = if tail.starts_with("<pre") {
+            tail.split_once("</pre>").map_or("", |(_, r)| r)
+        } else {
+            tail.split_once('>').map_or("", |(_, r)| r)
+        };
+    }
+    seen.push_str(rest);
+    assert!(
+        !seen.contains('`'),
+        "{name}: backticks in the text: {}",
+        &seen[seen.find('`').unwrap().saturating_sub(80)..]
+    );
+}
+
+#[test]
+fn the_demo_scan_report_is_valid_accessible_and_fits_every_screen() {
+    let page = common::render(&Html, &common::demo());
+    assert!(
+        page.contains("<code>acme</code>") || page.contains("<code>"),
+        "identifiers are code"
+    );
+    check_report(&page, "demo-scan");
+}
+
+/// The plan's report says what the plan covers and what the inventory it was judged against
+/// did not read: never "Complete" over an inventory with gaps.
+#[test]
+fn the_demo_plan_report_is_valid_and_honest_about_completeness() {
+    let out = assert_cmd::Command::cargo_bin("tenantguard")
+        .unwrap()
+        .arg("plan")
+        .arg(common::fixture("plan/tenant-change.json"))
+        .arg("--inventory")
+        .arg(common::fixture("demo/inventory.json"))
+        .arg("--config")
+        .arg(common::fixture("demo/tenantguard.toml"))
+        .args(["--format", "html", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !page.contains("Complete: every account"),
+        "the demo inventory has gaps"
+    );
+    assert!(page.contains("not scanned, and paths through them are unknown"));
+    assert!(page.contains("class=\"incomplete\""));
+    check_report(&page, "demo-plan");
+}
+
+/// The report of 10,000 accounts: too many parties to draw, so the matrix, the paths and the
+/// tenant focus stand in for the picture; still valid and accessible.
+#[test]
+fn the_report_of_ten_thousand_accounts_is_valid_and_accessible() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let (inventory, config, page) = (
+        dir.path().join("inventory.json"),
+        dir.path().join("tenantguard.toml"),
+        dir.path().join("report.html"),
+    );
+    assert_cmd::Command::cargo_bin("tenantguard")
+        .unwrap()
+        .args([
+            "synthesize",
+            "--accounts",
+            "10000",
+            "--roles",
+            "1",
+            "--regions",
+            "1",
+            "--inventory",
+        ])
+        .arg(&inventory)
+        .arg("--config")
+        .arg(&config)
+        .assert()
+        .success();
+    assert_cmd::Command::cargo_bin("tenantguard")
+        .unwrap()
+        .args([
+            "scan",
+            "--format",
+            "html",
+            "--fail-on",
+            "none",
+            "--inventory",
+        ])
+        .arg(&inventory)
+        .arg("--config")
+        .arg(&config)
+        .arg("--output")
+        .arg(&page)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&page).unwrap();
+    assert!(page.contains("id=\"focus\""), "the tenant focus is offered");
+    check_report(&page, "ten-thousand");
+}

@@ -91,6 +91,8 @@ pub struct Edge {
     pub findings: usize,
     /// Every finding of the edge is closed by an RCP.
     pub blocked: bool,
+    /// The rules whose findings make the path.
+    pub rules: BTreeSet<String>,
 }
 
 /// The nodes (by group) and edges the picture and the matrix draw.
@@ -163,7 +165,8 @@ fn subject_node(f: &Finding, ev: &Evaluation) -> Option<String> {
 const OUTBOUND: &[&str] = &["cross-tenant-assume-permission"];
 
 pub fn graph(ev: &Evaluation) -> Graph {
-    let mut edges: BTreeMap<(String, String, Kind), (Severity, usize, usize)> = BTreeMap::new();
+    type Tally = (Severity, usize, usize, BTreeSet<String>);
+    let mut edges: BTreeMap<(String, String, Kind), Tally> = BTreeMap::new();
     for f in super::active(ev) {
         let (Some(kind), Some(subject), Some(other)) = (
             Kind::of(&f.rule),
@@ -182,7 +185,7 @@ pub fn graph(ev: &Evaluation) -> Graph {
         };
         let e = edges
             .entry((from, to, kind))
-            .or_insert((Severity::Info, 0, 0));
+            .or_insert((Severity::Info, 0, 0, BTreeSet::new()));
         let open = f
             .blocked_by
             .as_ref()
@@ -190,17 +193,21 @@ pub fn graph(ev: &Evaluation) -> Graph {
         e.0 = e.0.max(open);
         e.1 += 1;
         e.2 += usize::from(f.blocked_by.is_some());
+        e.3.insert(f.rule.clone());
     }
     let edges: Vec<Edge> = edges
         .into_iter()
-        .map(|((from, to, kind), (severity, findings, blocked))| Edge {
-            from,
-            to,
-            kind,
-            severity,
-            findings,
-            blocked: blocked == findings,
-        })
+        .map(
+            |((from, to, kind), (severity, findings, blocked, rules))| Edge {
+                from,
+                to,
+                kind,
+                severity,
+                findings,
+                blocked: blocked == findings,
+                rules,
+            },
+        )
         .collect();
     let used: BTreeSet<&str> = edges
         .iter()
@@ -327,8 +334,10 @@ pub fn svg(g: &Graph) -> String {
         };
         let _ = write!(
             out,
-            r#"<path class="edge {}" d="{path}" fill="none" stroke="{}" stroke-width="{}" stroke-dasharray="{}" opacity="{}" marker-end="url(#arrow)"><title>{} reaches {} ({}, {} finding(s){})</title></path>"#,
+            r#"<path class="edge {}" data-from="{}" data-to="{}" d="{path}" fill="none" stroke="{}" stroke-width="{}" stroke-dasharray="{}" opacity="{}" marker-end="url(#arrow)"><title>{} reaches {} ({}, {} finding(s){})</title></path>"#,
             e.kind.as_str(),
+            escape(&e.from),
+            escape(&e.to),
             colour(e.severity),
             (1.5 + (e.findings as f64).ln_1p()).min(5.0),
             e.kind.dash(),
