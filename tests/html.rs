@@ -1,7 +1,9 @@
 //! The HTML report: its bytes are reviewed (snapshot), its values are escaped, and it loads
 //! in a real browser (headless Chromium, network off) with the picture and the findings on
-//! the page and no console error. The screenshot is kept in `target/html-report/` for a
-//! person to look at.
+//! the page and no console error. The demo scan's, the demo plan's and a 10,000-account
+//! report are valid HTML (W3C Nu checker), have no axe-core violation and fit the screen at
+//! 1400 and 390 pixels; their screenshots and printed PDFs are kept in `target/html-report/`
+//! for a person to look at (CI keeps them as artifacts).
 
 mod common;
 
@@ -350,6 +352,31 @@ fn screenshots(page: &std::path::Path, name: &str) {
     }
 }
 
+/// The report printed to PDF (the print stylesheet), kept beside the screenshots.
+fn printed(page: &std::path::Path, name: &str) {
+    let pdf = out_dir().join(format!("{name}.pdf"));
+    let _ = std::fs::remove_file(&pdf);
+    let profile = tempfile::TempDir::new().unwrap();
+    let out = Command::new(chromium().expect("headless Chromium is needed"))
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let bytes = std::fs::read(&pdf).unwrap_or_default();
+    assert!(
+        out.status.success() && bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
+        "{name}: no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A report as reviewers meet it: valid HTML (the Nu checker), no axe-core violation, no wider
 /// than the screen at 1400 and 390 pixels (tables, matrix and picture scroll inside their own
 /// box), screenshots kept.
@@ -374,6 +401,7 @@ fn check_report(page_html: &str, name: &str) {
         );
     }
     screenshots(&page, name);
+    printed(&page, name);
     // Identifiers are code, never Markdown backticks: the text a reader sees (not the
     // script, the evidence JSON or attribute values) holds none.
     let before_script = page_html.split("<script").next().unwrap();

@@ -278,25 +278,40 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-const NODE_W: f64 = 160.0;
+/// Node width: wide enough for the longest label (at about 7 pixels a character of the
+/// 12-pixel font), between these bounds; a longer label is cut, whole in its tooltip.
+const NODE_W_MIN: f64 = 160.0;
+const NODE_W_MAX: f64 = 200.0;
+const CHAR_W: f64 = 7.0;
 const NODE_H: f64 = 26.0;
 const GAP_Y: f64 = 22.0;
-const COL_W: f64 = 230.0;
+/// Room between two columns for the edges.
+const COL_GAP: f64 = 70.0;
 const TOP: f64 = 40.0;
 
 /// The SVG of the graph: one column per group, nodes stacked in it, edges as curves.
 pub fn svg(g: &Graph) -> String {
+    let longest = g
+        .groups
+        .iter()
+        .flat_map(|(_, nodes)| nodes)
+        .map(|n| n.strip_prefix("tenant ").unwrap_or(n).chars().count())
+        .max()
+        .unwrap_or(0);
+    let node_w = (longest as f64 * CHAR_W + 16.0).clamp(NODE_W_MIN, NODE_W_MAX);
+    let col_w = node_w + COL_GAP;
+    let fits = ((node_w - 16.0) / CHAR_W) as usize;
     let mut at: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
     let mut tallest = 0usize;
     for (col, (_, nodes)) in g.groups.iter().enumerate() {
         for (row, n) in nodes.iter().enumerate() {
-            let x = 20.0 + col as f64 * COL_W;
+            let x = 20.0 + col as f64 * col_w;
             let y = TOP + row as f64 * (NODE_H + GAP_Y);
             at.insert(n, (x, y));
         }
         tallest = tallest.max(nodes.len());
     }
-    let width = 40.0 + g.groups.len().max(1) as f64 * COL_W;
+    let width = 40.0 + g.groups.len().max(1) as f64 * col_w;
     let height = TOP + tallest.max(1) as f64 * (NODE_H + GAP_Y) + 30.0;
     let mut out = String::new();
     let _ = write!(
@@ -305,13 +320,13 @@ pub fn svg(g: &Graph) -> String {
     );
     out.push_str(r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>"#);
     for (col, (group, nodes)) in g.groups.iter().enumerate() {
-        let x = 10.0 + col as f64 * COL_W;
+        let x = 10.0 + col as f64 * col_w;
         let h = nodes.len() as f64 * (NODE_H + GAP_Y) + 24.0;
         let _ = write!(
             out,
             r##"<g class="group"><rect x="{x}" y="{}" width="{}" height="{h}" rx="8" fill="#f1f3f4" stroke="#dadce0"/><text x="{}" y="{}" font-weight="bold">{}</text></g>"##,
             TOP - 26.0,
-            NODE_W + 20.0,
+            node_w + 20.0,
             x + 8.0,
             TOP - 10.0,
             escape(group)
@@ -322,12 +337,12 @@ pub fn svg(g: &Graph) -> String {
         else {
             continue;
         };
-        let (sx, sy) = (x1 + NODE_W, y1 + NODE_H / 2.0);
+        let (sx, sy) = (x1 + node_w, y1 + NODE_H / 2.0);
         let (ex, ey) = (x2, y2 + NODE_H / 2.0);
         // Edges within a column bow out to the right; others curve between the columns.
         let path = if (x1 - x2).abs() < 1.0 {
-            let bow = x1 + NODE_W + 40.0 + (y2 - y1).abs() / 6.0;
-            format!("M{sx},{sy} C{bow},{sy} {bow},{ey} {},{ey}", x2 + NODE_W)
+            let bow = x1 + node_w + 40.0 + (y2 - y1).abs() / 6.0;
+            format!("M{sx},{sy} C{bow},{sy} {bow},{ey} {},{ey}", x2 + node_w)
         } else {
             let mid = (sx + ex) / 2.0;
             format!("M{sx},{sy} C{mid},{sy} {mid},{ey} {ex},{ey}")
@@ -355,15 +370,15 @@ pub fn svg(g: &Graph) -> String {
     }
     for (n, (x, y)) in &at {
         let full = n.strip_prefix("tenant ").unwrap_or(n);
-        let label: String = if full.chars().count() > 22 {
-            full.chars().take(21).chain(['…']).collect()
+        let label: String = if full.chars().count() > fits {
+            full.chars().take(fits - 1).chain(['…']).collect()
         } else {
             full.to_owned()
         };
         let outside = !n.starts_with("tenant ") && *n != PLATFORM;
         let _ = write!(
             out,
-            r##"<g class="node"><title>{}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="5" fill="{}" stroke="#5f6368"/><text x="{}" y="{}">{}</text></g>"##,
+            r##"<g class="node"><title>{}</title><rect x="{x}" y="{y}" width="{node_w}" height="{NODE_H}" rx="5" fill="{}" stroke="#5f6368"/><text x="{}" y="{}">{}</text></g>"##,
             escape(full),
             if outside {
                 "#fce8e6"
