@@ -955,28 +955,14 @@ async fn regions_an_scp_denies_are_not_called_and_reported_once() {
         "Resource": "*",
         "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]}}
     }]});
-    let id = orgs
-        .create_policy()
-        .name("RegionDeny")
-        .description("only eu-west-1")
-        .r#type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-        .content(deny.to_string())
-        .send()
-        .await
-        .unwrap()
-        .policy()
-        .unwrap()
-        .policy_summary()
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    orgs.attach_policy()
-        .policy_id(&id)
-        .target_id(&tenants)
-        .send()
-        .await
-        .unwrap();
+    let id = seed::attach_policy(
+        &orgs,
+        aws_sdk_organizations::types::PolicyType::ServiceControlPolicy,
+        "RegionDeny",
+        &deny,
+        &tenants,
+    )
+    .await;
     let dir = tempfile::TempDir::new().unwrap();
     let config = dir.path().join("tenantguard.toml");
     std::fs::write(&config, s.config()).unwrap();

@@ -170,29 +170,14 @@ pub async fn organization(endpoint: &str) -> Seeded {
         ids.push(id);
     }
     let [shared, acme, beta, gamma] = <[String; 4]>::try_from(ids).unwrap();
-    let scp = orgs
-        .create_policy()
-        .name("DenyLeaveOrganization")
-        .description("guardrail")
-        .r#type(PolicyType::ServiceControlPolicy)
-        .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#)
-        .send()
-        .await
-        .unwrap();
-    let scp_id = scp
-        .policy()
-        .unwrap()
-        .policy_summary()
-        .unwrap()
-        .id()
-        .unwrap()
-        .to_owned();
-    orgs.attach_policy()
-        .policy_id(scp_id)
-        .target_id(&tenants_ou)
-        .send()
-        .await
-        .unwrap();
+    attach_policy(
+        &orgs,
+        PolicyType::ServiceControlPolicy,
+        "DenyLeaveOrganization",
+        &serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}),
+        &tenants_ou,
+    )
+    .await;
 
     let (c_shared, c_acme, c_beta, c_gamma) = (
         moto::in_account(&mgmt, &shared).await,
@@ -674,6 +659,39 @@ impl GuardrailSeeded {
     }
 }
 
+/// Creates an SCP or RCP named `name` and attaches it to `target`; returns its id.
+pub async fn attach_policy(
+    orgs: &aws_sdk_organizations::Client,
+    kind: aws_sdk_organizations::types::PolicyType,
+    name: &str,
+    content: &serde_json::Value,
+    target: &str,
+) -> String {
+    let id = orgs
+        .create_policy()
+        .name(name)
+        .description(name)
+        .r#type(kind)
+        .content(content.to_string())
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .unwrap()
+        .policy_summary()
+        .unwrap()
+        .id()
+        .unwrap()
+        .to_owned();
+    orgs.attach_policy()
+        .policy_id(&id)
+        .target_id(target)
+        .send()
+        .await
+        .unwrap();
+    id
+}
+
 pub async fn guardrail_organization(endpoint: &str) -> GuardrailSeeded {
     use aws_sdk_organizations::types::PolicyType as Kind;
     let mgmt = moto::config(endpoint).await;
@@ -738,28 +756,7 @@ pub async fn guardrail_organization(endpoint: &str) -> GuardrailSeeded {
     let attach = |kind: Kind, name: &'static str, content: serde_json::Value, target: String| {
         let orgs = orgs.clone();
         async move {
-            let id = orgs
-                .create_policy()
-                .name(name)
-                .description(name)
-                .r#type(kind)
-                .content(content.to_string())
-                .send()
-                .await
-                .unwrap()
-                .policy()
-                .unwrap()
-                .policy_summary()
-                .unwrap()
-                .id()
-                .unwrap()
-                .to_owned();
-            orgs.attach_policy()
-                .policy_id(id)
-                .target_id(target)
-                .send()
-                .await
-                .unwrap();
+            attach_policy(&orgs, kind, name, &content, &target).await;
         }
     };
     use serde_json::json;
