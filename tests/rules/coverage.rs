@@ -50,6 +50,43 @@ mod not_scanned {
         assert_eq!(got.len(), 4, "{got:?}");
     }
 
+    /// Regions an SCP denies the audit role are one finding per region and SCP, naming the
+    /// accounts, never one per account, and never clean.
+    #[test]
+    fn regions_an_scp_denies_are_reported_once_per_region_and_scp() {
+        let mut org = org();
+        let denied = |policy: &str| CollectionStatus::Denied {
+            error: "not read: the SCP denies it".into(),
+            action: "ec2:DescribeVpcs".into(),
+            policy_id: Some(policy.into()),
+            policy: Some(policy.trim_start_matches("p-").into()),
+            target: "ou-t1-tenants".into(),
+        };
+        for account in [ACME, ACME2, BETA] {
+            org.account(account).regions[0].status = denied("p-regions");
+        }
+        org.account(SHARED).regions[0].status = denied("p-other");
+        let config = Config::parse(&org.config, "t.toml", &tenantguard::rules::ids()).unwrap();
+        let ev = evaluate(&org.inventory, &config);
+        assert!(!ev.complete(), "a denied region is a gap");
+        let gaps: Vec<_> = ev
+            .findings
+            .iter()
+            .filter(|f| f.rule == "not-scanned")
+            .collect();
+        assert_eq!(gaps.len(), 2, "{gaps:#?}");
+        let regions = gaps
+            .iter()
+            .find(|f| f.resource.ends_with("/p-regions"))
+            .expect("one finding for p-regions");
+        assert_eq!(regions.evidence[0]["accounts"], json!([ACME, ACME2, BETA]));
+        assert!(
+            regions.message.contains("3 account(s)")
+                && regions.message.contains("exempt the audit role")
+        );
+        assert!(gaps.iter().any(|f| f.resource.ends_with("/p-other")));
+    }
+
     #[test]
     fn an_account_left_out_on_purpose_is_not_missing() {
         let mut org = org();
