@@ -49,6 +49,23 @@ pub fn recorded_actions(recording: &str) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
+/// A REST-JSON read named by its path: a resource's policy, or the listing.
+fn rest_json(v: &serde_json::Value, policy: (&str, &str), listing: (&str, &str)) -> String {
+    let url = v["url"].as_str().unwrap_or_default();
+    let path = url
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    match [policy, listing]
+        .iter()
+        .find(|(suffix, _)| path.ends_with(suffix))
+    {
+        Some((_, action)) => (*action).to_owned(),
+        None => format!("?{path}"),
+    }
+}
+
 /// Every call of the recording, in order: its IAM action (`ec2:DescribeVpcs`) and the Region
 /// it was signed for.
 pub fn recorded_calls(recording: &str) -> Vec<(String, String)> {
@@ -126,39 +143,19 @@ pub fn recorded_calls(recording: &str) -> Vec<(String, String)> {
                 }
             }
             // Lambda is REST-JSON: `GET /2015-03-31/functions/` and `.../functions/{name}/policy`.
-            None if service == "lambda" => {
-                let url = v["url"].as_str().unwrap_or_default();
-                let path = url
-                    .split('?')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches('/');
-                if path.ends_with("/policy") {
-                    "GetPolicy".to_owned()
-                } else if path.ends_with("/functions") {
-                    "ListFunctions".to_owned()
-                } else {
-                    format!("?{path}")
-                }
-            }
+            None if service == "lambda" => rest_json(
+                &v,
+                ("/policy", "GetPolicy"),
+                ("/functions", "ListFunctions"),
+            ),
             // API Gateway's IAM actions are the HTTP methods: every read is `apigateway:GET`.
             None if service == "apigateway" => v["method"].as_str().unwrap_or("?").to_owned(),
             // EFS is REST-JSON: `GET /2015-02-01/file-systems` and `.../file-systems/{id}/policy`.
-            None if service == "elasticfilesystem" => {
-                let url = v["url"].as_str().unwrap_or_default();
-                let path = url
-                    .split('?')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches('/');
-                if path.ends_with("/policy") {
-                    "DescribeFileSystemPolicy".to_owned()
-                } else if path.ends_with("/file-systems") {
-                    "DescribeFileSystems".to_owned()
-                } else {
-                    format!("?{path}")
-                }
-            }
+            None if service == "elasticfilesystem" => rest_json(
+                &v,
+                ("/policy", "DescribeFileSystemPolicy"),
+                ("/file-systems", "DescribeFileSystems"),
+            ),
             None => {
                 let raw = v["body"].as_str().unwrap_or_default();
                 // The recorder stores bodies base64-encoded when `body_encoded` is set.
