@@ -659,6 +659,20 @@ impl GuardrailSeeded {
     }
 }
 
+/// Creates the bucket `name` in eu-west-1.
+async fn eu_west_1_bucket(s3: &aws_sdk_s3::Client, name: &str) {
+    s3.create_bucket()
+        .bucket(name)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 /// Creates an SCP or RCP named `name` and attaches it to `target`; returns its id.
 pub async fn attach_policy(
     orgs: &aws_sdk_organizations::Client,
@@ -870,16 +884,7 @@ pub async fn resource_policies(
     let bucket = |name: String, policy: String| {
         let s3 = s3.clone();
         async move {
-            s3.create_bucket()
-                .bucket(&name)
-                .create_bucket_configuration(
-                    aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                        .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
-                        .build(),
-                )
-                .send()
-                .await
-                .unwrap();
+            eu_west_1_bucket(&s3, &name).await;
             s3.put_bucket_policy()
                 .bucket(&name)
                 .policy(policy)
@@ -1104,16 +1109,7 @@ pub async fn resource_policies(
             "uri=http://acs.amazonaws.com/groups/s3/LogDelivery".to_owned(),
         ),
     ] {
-        s3.create_bucket()
-            .bucket(&name)
-            .create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+        eu_west_1_bucket(&s3, &name).await;
         let put = s3
             .put_bucket_acl()
             .bucket(&name)
