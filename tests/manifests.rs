@@ -334,3 +334,45 @@ fn readme_examples_run() {
     }
     assert!(ran >= 3, "the README has its tested example");
 }
+
+/// `rust-version` is a promise to people building from source: it must not be older than
+/// what the locked dependencies need (the AWS SDK raises its minimum regularly), or an older
+/// toolchain fails deep in a dependency instead of saying which Rust to install.
+#[test]
+fn rust_version_covers_the_locked_dependencies() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // `1.85` and `1.85.0` are the same promise.
+    let version = |v: &str| -> Vec<u32> {
+        let mut parts: Vec<u32> = v.split('.').map(|p| p.parse().unwrap()).collect();
+        parts.resize(3, 0);
+        parts
+    };
+    let ours = version(env!("CARGO_PKG_RUST_VERSION"));
+    let needs: Vec<(String, Vec<u32>)> = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str()?.to_owned(),
+                version(p["rust_version"].as_str()?),
+            ))
+        })
+        .filter(|(_, v)| v > &ours)
+        .collect();
+    assert!(
+        needs.is_empty(),
+        "Cargo.toml's rust-version {} is older than these dependencies need: {needs:?}",
+        env!("CARGO_PKG_RUST_VERSION")
+    );
+}
