@@ -468,13 +468,13 @@ fn validate(raw: RawConfig, shown: &str, known_rules: &[&str]) -> Result<Config,
             ));
         }
     }
-    if let Some(regions) = &raw.collect.regions {
-        if regions.is_empty() {
-            return Err(error(
-                "collect.regions".into(),
-                "must list at least one region, or be left out to read every enabled region".into(),
-            ));
-        }
+    if let Some(regions) = &raw.collect.regions
+        && regions.is_empty()
+    {
+        return Err(error(
+            "collect.regions".into(),
+            "must list at least one region, or be left out to read every enabled region".into(),
+        ));
     }
     named("collect.role_name".into(), &raw.collect.role_name)?;
     for (i, g) in raw.platform.groups.iter().enumerate() {

@@ -153,18 +153,17 @@ async fn handle(mut client: TcpStream, upstream: &str, state: &State) -> std::io
     let json_protocol = head.to_ascii_lowercase().contains("x-amz-target:");
     let is_ec2 = body.contains("Version=2016-11-15");
 
-    if body.contains("Action=AssumeRole") {
-        if let Some(acct) = faults
+    if body.contains("Action=AssumeRole")
+        && let Some(acct) = faults
             .deny_assume_role
             .iter()
             .find(|a| body.contains(&format!("iam%3A%3A{a}%3A")))
-        {
-            denied.fetch_add(1, Ordering::SeqCst);
-            let xml = format!(
-                "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{acct}:role/tenantguard/tenantguard-audit</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
-            );
-            return respond(&mut client, "403 Forbidden", "text/xml", &xml).await;
-        }
+    {
+        denied.fetch_add(1, Ordering::SeqCst);
+        let xml = format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{acct}:role/tenantguard/tenantguard-audit</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
+        );
+        return respond(&mut client, "403 Forbidden", "text/xml", &xml).await;
     }
     if body.contains("Action=AssumeRole") {
         for acct in &faults.misroute_assume_role {
