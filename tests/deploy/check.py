@@ -3,8 +3,10 @@
 Kubernetes: every plain manifest against the Kubernetes OpenAPI schemas (kubernetes-validate,
 strict: unknown fields are errors). The Argo CronWorkflow is a custom resource those schemas
 do not describe, so each of its templates is checked as the Pod Argo would make of it (the
-workflow's pod securityContext, volumes and service account with the template's container),
-and its DAG for the order the nightly run needs.
+workflow's pod securityContext, volumes and service account, Argo's executor containers, the
+template's container, then the template's podSpecPatch), every container against the
+restricted Pod Security Standard the namespace enforces, and its DAG for the order the
+nightly run needs.
 
 AWS Batch: the job definition and every submission against botocore's model of
 RegisterJobDefinition and SubmitJob, and their commands for what the image needs (no shell).
@@ -36,26 +38,59 @@ def validate_k8s(where, resource):
         fail(where, e.message)
 
 
-def check_container(where, container, pod_security):
-    hardened = container.get("securityContext", {})
+def check_restricted(where, container, pod_security):
+    """What the restricted Pod Security Standard asks of every container, and bounded use."""
+    hardened = container.get("securityContext") or {}
     if hardened.get("allowPrivilegeEscalation") is not False:
         fail(where, "allowPrivilegeEscalation must be false")
-    if hardened.get("readOnlyRootFilesystem") is not True:
-        fail(where, "readOnlyRootFilesystem must be true")
     if hardened.get("capabilities", {}).get("drop") != ["ALL"]:
         fail(where, "every capability must be dropped")
     if not (hardened.get("runAsNonRoot") or pod_security.get("runAsNonRoot")):
         fail(where, "must run as non-root")
-    resources = container.get("resources", {})
+    seccomp = hardened.get("seccompProfile") or pod_security.get("seccompProfile") or {}
+    if seccomp.get("type") != "RuntimeDefault":
+        fail(where, "needs the RuntimeDefault seccomp profile")
+    resources = container.get("resources") or {}
     for kind in ("requests", "limits"):
         if not {"cpu", "memory"} <= set(resources.get(kind, {})):
             fail(where, f"needs cpu and memory {kind}")
+
+
+def check_container(where, container, pod_security):
+    check_restricted(where, container, pod_security)
+    if (container.get("securityContext") or {}).get("readOnlyRootFilesystem") is not True:
+        fail(where, "readOnlyRootFilesystem must be true")
     image = container.get("image", "")
     tag = image.rsplit("/", 1)[-1]
     if ":" not in tag or tag.endswith(":latest"):
         fail(where, f"image `{image}` is not pinned to a version")
     if container.get("command") or any("sh -c" in str(a) for a in container.get("args", [])):
         fail(where, "the image has no shell: give tenantguard's arguments, not a command")
+
+
+# Argo's executor as the controller adds it to every pod when its configuration sets no
+# `executor` (the default): an `init` container and a `wait` sidecar, no security context.
+ARGOEXEC = {"image": "quay.io/argoproj/argoexec:v3.7.3", "command": ["argoexec"]}
+
+
+def merge_by_name(base, patch):
+    """A strategic merge patch as Kubernetes applies one to a PodSpec: maps merge key by key,
+    container lists merge by container name, anything else is replaced."""
+    if isinstance(base, dict) and isinstance(patch, dict):
+        out = dict(base)
+        for key, value in patch.items():
+            out[key] = merge_by_name(base[key], value) if key in base else value
+        return out
+    if isinstance(base, list) and isinstance(patch, list) and all("name" in c for c in base + patch):
+        out = [dict(c) for c in base]
+        for item in patch:
+            at = next((i for i, c in enumerate(out) if c["name"] == item["name"]), None)
+            if at is None:
+                out.append(item)
+            else:
+                out[at] = merge_by_name(out[at], item)
+        return out
+    return patch
 
 
 def check_kubernetes():
@@ -78,17 +113,23 @@ def check_kubernetes():
                 container = copy.deepcopy(template["container"])
                 container["name"] = "main"
                 check_container(f"{where} template {name}", container, pod_security)
+                pod_spec = {
+                    "serviceAccountName": spec["serviceAccountName"],
+                    "restartPolicy": "Never",
+                    "securityContext": pod_security,
+                    "volumes": spec.get("volumes", []),
+                    "initContainers": [{"name": "init", **ARGOEXEC, "args": ["init"]}],
+                    "containers": [{"name": "wait", **ARGOEXEC, "args": ["wait"]}, container],
+                }
+                if "podSpecPatch" in template:
+                    pod_spec = merge_by_name(pod_spec, yaml.safe_load(template["podSpecPatch"]))
+                for executor in pod_spec["initContainers"] + pod_spec["containers"][:1]:
+                    check_restricted(f"{where} template {name} Argo's `{executor['name']}`", executor, pod_security)
                 pod = {
                     "apiVersion": "v1",
                     "kind": "Pod",
                     "metadata": {"name": f"tenantguard-{name}", "namespace": doc["metadata"]["namespace"]},
-                    "spec": {
-                        "serviceAccountName": spec["serviceAccountName"],
-                        "restartPolicy": "Never",
-                        "securityContext": pod_security,
-                        "volumes": spec.get("volumes", []),
-                        "containers": [container],
-                    },
+                    "spec": pod_spec,
                 }
                 validate_k8s(f"{where} template {name} as a Pod", pod)
             # The order: the organization read, then every shard, then the merge, then the scan.
