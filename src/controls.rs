@@ -65,13 +65,18 @@ impl<'a> Controls<'a> {
         self.attached.contains_key(&(kind, target))
     }
 
-    /// The policies of `kind`'s texts.
+    /// The policies of `kind`'s texts, as JSON writes them again: escapes decoded, so an
+    /// account id written `\u0031\u0032...` reads as the digits the policy engine compares.
+    /// A text that is not JSON is given as stored.
     pub fn texts(&self, kind: PolicyKind) -> impl Iterator<Item = String> + '_ {
         self.parsed
             .iter()
             .filter(move |(p, _)| p.kind == kind)
             .map(|(p, _)| match &p.document {
-                crate::inventory::PolicyDocument::Text(t) => t.clone(),
+                crate::inventory::PolicyDocument::Text(t) => {
+                    serde_json::from_str::<serde_json::Value>(t)
+                        .map_or_else(|_| t.clone(), |v| v.to_string())
+                }
                 crate::inventory::PolicyDocument::Json(v) => v.to_string(),
             })
     }

@@ -202,6 +202,16 @@ mod guardrails {
             &["ou-t1-tenants"],
         );
         assert_eq!(open_accounts(&named), [ACME2]);
+        // The same SCP stored as text that writes the account id in JSON escapes: still named.
+        let doc = deny_peering(json!({"StringNotEquals": {"aws:PrincipalAccount": ACME2}}));
+        let mut escaped = with_scp(doc.clone(), &["ou-t1-tenants"]);
+        let escapes: String = ACME2
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect();
+        let text = doc.to_string().replace(ACME2, &escapes);
+        escaped.inventory.organization.policies[1].document = PolicyDocument::Text(text);
+        assert_eq!(open_accounts(&escaped), [ACME2]);
         let mut org = with_scp(json!({"Statement": []}), &["r-t1"]);
         let allow_list = policy(
             PolicyKind::ServiceControlPolicy,
