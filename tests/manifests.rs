@@ -376,3 +376,125 @@ fn rust_version_covers_the_locked_dependencies() {
         env!("CARGO_PKG_RUST_VERSION")
     );
 }
+
+/// The Action's run step, executed as GitHub executes a `shell: bash` step (`bash --noprofile
+/// --norc -eo pipefail`), with its `env` filled from the inputs given (else their defaults)
+/// and the binary built here in place of the downloaded one. Findings (exit 1) must still
+/// leave every report and output behind: that is when a reviewer needs them.
+fn run_action(inputs: &[(&str, &str)]) -> (i32, String, tempfile::TempDir) {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let action = &yaml_rust2::YamlLoader::load_from_str(&text).unwrap()[0];
+    let step = action["runs"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"].as_str() == Some("run"))
+        .expect("the run step");
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("run.sh");
+    std::fs::write(&script, step["run"].as_str().unwrap()).unwrap();
+    let mut command = std::process::Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(&script)
+        .current_dir(dir.path())
+        .env("GITHUB_OUTPUT", dir.path().join("output"))
+        .env("GITHUB_STEP_SUMMARY", dir.path().join("summary"));
+    for (name, value) in step["env"].as_hash().unwrap() {
+        let (name, value) = (name.as_str().unwrap(), value.as_str().unwrap());
+        let value = if value == "${{ steps.install.outputs.bin }}" {
+            assert_cmd::cargo::cargo_bin("tenantguard")
+                .display()
+                .to_string()
+        } else {
+            let input = value
+                .strip_prefix("${{ inputs.")
+                .and_then(|v| v.strip_suffix(" }}"))
+                .unwrap_or_else(|| panic!("{name}: {value} is not an input"));
+            match inputs.iter().find(|(k, _)| *k == input) {
+                Some((_, given)) => given.to_string(),
+                None => action["inputs"][input]["default"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("input `{input}` has no default"))
+                    .to_owned(),
+            }
+        };
+        command.env(name, value);
+    }
+    let out = command.output().unwrap();
+    let outputs = std::fs::read_to_string(dir.path().join("output")).unwrap_or_default();
+    assert!(
+        out.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap(), outputs, dir)
+}
+
+#[test]
+fn the_action_reports_findings_in_every_format_asked() {
+    let demo = |f: &str| root().join("fixtures").join(f).display().to_string();
+    let (inventory, config) = (demo("demo/inventory.json"), demo("demo/tenantguard.toml"));
+    let (code, outputs, dir) = run_action(&[
+        ("inventory", &inventory),
+        ("config", &config),
+        ("formats", "json, sarif,html"),
+        ("sarif-category", "tenantguard/gate/"),
+    ]);
+    assert_eq!(code, 1, "the demo has findings: {outputs}");
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+    let out = dir.path().join("tenantguard-reports");
+    let sarif = std::fs::read_to_string(out.join("tenantguard.sarif")).unwrap();
+    assert!(
+        outputs.contains("sarif=tenantguard-reports/tenantguard.sarif\n"),
+        "{outputs}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"], "tenantguard/gate/",
+        "each workflow's alerts stay its own"
+    );
+    assert!(out.join("tenantguard.html").exists() && out.join("tenantguard.json").exists());
+    let summary = std::fs::read_to_string(dir.path().join("summary")).unwrap();
+    assert!(summary.contains("cross-tenant"), "{summary}");
+
+    // The plan gate, and a clean result when nothing fails the step.
+    let (code, outputs, _dir) = run_action(&[
+        ("command", "plan"),
+        ("plan", &demo("plan/tenant-change.json")),
+        ("inventory", &inventory),
+        ("config", &config),
+        ("summary", "false"),
+    ]);
+    assert_eq!(code, 1, "{outputs}");
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+    let (code, outputs, _dir) = run_action(&[
+        ("command", "plan"),
+        ("plan", &demo("plan/tenant-change.json")),
+        ("inventory", &inventory),
+        ("config", &config),
+        ("fail-on", "none"),
+        ("formats", "json"),
+    ]);
+    assert_eq!(code, 0, "{outputs}");
+    assert!(
+        outputs.contains("exit-code=0\n") && !outputs.contains("sarif="),
+        "{outputs}"
+    );
+    // The demo inventory has accounts it could not read: with no finding failing the step,
+    // the scan still says it is incomplete (2), and the step fails with it.
+    let (code, outputs, _dir) = run_action(&[
+        ("inventory", &inventory),
+        ("config", &config),
+        ("fail-on", "none"),
+    ]);
+    assert_eq!(code, 2, "{outputs}");
+    assert!(outputs.contains("exit-code=2\n"), "{outputs}");
+    // A format the action does not know is bad input, not a pass.
+    let (code, _, _dir) = run_action(&[
+        ("inventory", &inventory),
+        ("config", &config),
+        ("formats", "json,pdf"),
+    ]);
+    assert_eq!(code, 3);
+}
