@@ -505,3 +505,82 @@ fn the_action_reports_findings_in_every_format_asked() {
     ]);
     assert_eq!(code, 3);
 }
+
+/// The gates read the nightly's artifact where upload-artifact puts its files: several paths
+/// are rooted at their common directory (`reports/tenantguard.json` is stored as
+/// `tenantguard.json`). And they take the newest nightly that wrote one, not the newest that
+/// succeeded: a nightly with findings fails its job, and those findings are the baseline.
+#[test]
+fn the_gates_read_the_nightly_artifact_where_it_is() {
+    let read = |f: &str| std::fs::read_to_string(root().join("examples/github").join(f)).unwrap();
+    let nightly = yaml_rust2::YamlLoader::load_from_str(&read("tenant-nightly.yml")).unwrap();
+    let upload = nightly[0]["jobs"]
+        .as_hash()
+        .unwrap()
+        .values()
+        .flat_map(|job| job["steps"].as_vec().unwrap().iter())
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        })
+        .expect("the nightly uploads its report");
+    let name = upload["with"]["name"].as_str().unwrap();
+    let paths: Vec<&str> = upload["with"]["path"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let dirs: Vec<Vec<&str>> = paths
+        .iter()
+        .map(|p| {
+            let mut parts: Vec<&str> = p.split('/').collect();
+            parts.pop();
+            parts
+        })
+        .collect();
+    let common = (0..dirs[0].len())
+        .take_while(|&i| dirs.iter().all(|d| d.get(i) == dirs[0].get(i)))
+        .count();
+    let stored: Vec<String> = paths
+        .iter()
+        .map(|p| p.split('/').skip(common).collect::<Vec<_>>().join("/"))
+        .collect();
+    for gate in ["tenant-gate.yml", "tenant-plan-gate.yml"] {
+        let text = read(gate);
+        assert!(
+            !text.contains("--status success"),
+            "{gate}: a nightly with findings never succeeds; take the newest completed one"
+        );
+        let dir = text
+            .split("--name ")
+            .nth(1)
+            .filter(|rest| rest.starts_with(name))
+            .and_then(|rest| rest.split("--dir ").nth(1))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{gate}: downloads `{name}` into a directory"));
+        let prefix = format!("{dir}/");
+        let mut used = 0;
+        for (at, _) in text.match_indices(&prefix) {
+            // `baseline/` itself, not the end of a longer name (`tenant-nightly/`).
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || "-_./".contains(c)) {
+                continue;
+            }
+            let file: String = text[at + prefix.len()..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | ']'))
+                .collect();
+            // A sentence's full stop is not part of the name.
+            let file = file.trim_end_matches(['.', ',']).to_owned();
+            assert!(
+                stored.contains(&file),
+                "{gate}: reads `{prefix}{file}`, but the artifact holds {stored:?}"
+            );
+            used += 1;
+        }
+        assert!(used > 0, "{gate}: reads nothing from `{dir}`");
+    }
+}
