@@ -10,7 +10,7 @@ submit() { # FILE [DEPENDENCY]: the job's id
     local file=$1 depends=()
     [ $# -gt 1 ] && depends=(--depends-on "jobId=$2")
     sed "s|/runs/RUN/|/runs/${run}/|g" "${file}" >"${tmp}/${file}"
-    aws batch submit-job --cli-input-json "file://${tmp}/${file}" "${depends[@]}" --query jobId --output text
+    aws batch submit-job --cli-input-json "file://${tmp}/${file}" ${depends[@]+"${depends[@]}"} --query jobId --output text
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "${tmp}"' EXIT

@@ -9,7 +9,8 @@ restricted Pod Security Standard the namespace enforces, and its DAG for the ord
 nightly run needs.
 
 AWS Batch: the job definition and every submission against botocore's model of
-RegisterJobDefinition and SubmitJob, and their commands for what the image needs (no shell).
+RegisterJobDefinition and SubmitJob, and their commands for what the image needs (no shell);
+submit.sh run against a recording `aws` for the order it chains the jobs in.
 
 usage: python tests/deploy/check.py   (from the repository root; exits non-zero on a failure)
 """
@@ -17,7 +18,10 @@ usage: python tests/deploy/check.py   (from the repository root; exits non-zero 
 import copy
 import glob
 import json
+import os
+import subprocess
 import sys
+import tempfile
 
 import botocore.session
 import botocore.validate
@@ -177,8 +181,46 @@ def check_batch():
     json.dump(commands, open(sys.argv[1], "w")) if len(sys.argv) > 1 else None
 
 
+def check_batch_submit():
+    """Runs submit.sh with an `aws` that records each submission and answers a job id: four
+    jobs, each depending on the one before, every S3 path under the run's own prefix."""
+    where = "deploy/aws-batch/submit.sh"
+    with tempfile.TemporaryDirectory() as tmp:
+        fake = os.path.join(tmp, "aws")
+        with open(fake, "w") as f:
+            f.write(
+                "#!/usr/bin/env bash\n"
+                'n=$(($(ls "$LOG" | wc -l) + 1))\n'
+                'file="${4#file://}"\n'
+                '{ printf "%s\\n" "$@"; echo ---; cat "$file"; } > "$LOG/$n"\n'
+                'echo "job-$n"\n'
+            )
+        os.chmod(fake, 0o755)
+        log = os.path.join(tmp, "log")
+        os.mkdir(log)
+        env = {**os.environ, "PATH": f"{tmp}:{os.environ['PATH']}", "LOG": log}
+        run = subprocess.run(["bash", where, "2026-12-08"], env=env, capture_output=True, text=True)
+        if run.returncode != 0:
+            fail(where, f"exit {run.returncode}: {run.stderr.strip()}")
+            return
+        calls = [open(os.path.join(log, str(n))).read() for n in range(1, len(os.listdir(log)) + 1)]
+        if len(calls) != 4:
+            fail(where, f"{len(calls)} submissions, not 4")
+            return
+        for n, call in enumerate(calls, 1):
+            args, body = call.split("---\n", 1)
+            depends = f"--depends-on\njobId=job-{n - 1}\n"
+            if (n > 1) != (depends in args):
+                fail(where, f"submission {n} must depend on job {n - 1} alone")
+            if "/runs/RUN/" in body or ("/runs/" in body and "/runs/2026-12-08/" not in body):
+                fail(where, f"submission {n} does not write under the run's prefix")
+        if "job-4" not in run.stdout:
+            fail(where, "does not say the jobs it submitted")
+
+
 check_kubernetes()
 check_batch()
+check_batch_submit()
 for f in failures:
     print(f"FAIL {f}")
 print(f"deployment files: {len(failures)} failure(s)")
